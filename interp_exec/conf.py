@@ -1,0 +1,59 @@
+"""The one accessor for ``settings.INTERP_EXEC``, with its documented defaults.
+
+The app's core (dispatcher, adapters, workloads) must work where Django is not set
+up at all: inside every subinterpreter and in plain scripts. So the accessor falls
+back to the defaults below when Django's settings are not configured, and it never
+imports Django at module import time.
+"""
+
+import os
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Extra modules whose import registers a host project's own workloads.
+    "WORKLOADS": [],
+    # Where jobs run when no flag says otherwise: "inline" | "interpreters" | "processes".
+    "DEFAULT_MODE": "inline",
+    # Jobs smaller than this (in the workload's own work units) run inline: a pool
+    # round trip costs ~50 us, which only pays off for jobs well above it.
+    "MIN_TASK_SIZE": 2_000,
+    # JSON payloads above this many bytes are refused before they reach a pool.
+    "MAX_PAYLOAD_BYTES": 2_000_000,
+    # Size of each pool in this process; None means the machine's core count.
+    "MAX_WORKERS": None,
+    # Seconds a job may run before its outcome is "timed_out"; None means no limit.
+    "TIMEOUT_S": 300.0,
+    # When False, workloads that cannot run in subinterpreters run inline instead.
+    "PROCESSES_ENABLED": True,
+    # Dotted path of a callable (job, mode_override) -> DispatchPolicy, resolved late.
+    # None: the policy comes from these settings alone.
+    "POLICY_SOURCE": None,
+    # Dotted paths of callables (event_name, fields) fed every dispatch event.
+    "EVENT_SINKS": [],
+}
+
+
+def get_setting(name: str) -> Any:
+    """Return ``INTERP_EXEC[name]`` from Django's settings, or its default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown INTERP_EXEC setting {name!r}; known: {sorted(DEFAULTS)}")
+    configured = _configured_settings()
+    return configured.get(name, DEFAULTS[name])
+
+
+def default_max_workers() -> int:
+    """The pool size used when neither a flag nor the settings give one."""
+    configured = get_setting("MAX_WORKERS")
+    return int(configured) if configured else (os.process_cpu_count() or 1)
+
+
+def _configured_settings() -> dict[str, Any]:
+    # Django may be absent (a subinterpreter importing a workload module does not
+    # need it), or present but unconfigured (a plain script): both mean defaults.
+    try:
+        from django.conf import settings
+    except ImportError:
+        return {}
+    if not settings.configured:
+        return {}
+    return dict(getattr(settings, "INTERP_EXEC", {}))
