@@ -1,0 +1,22 @@
+"""Run Episodic's CPU-bound stages inline, on subinterpreters or in processes.
+
+The public API. Importing it is cheap and needs no Django: workload modules
+import ``cpu_workload`` from here, and every subinterpreter imports them again.
+"""
+
+from typing import TYPE_CHECKING
+
+from interp_exec.domain import CpuJob, ExecutorMode, JobOutcome, JobStatus
+from interp_exec.workloads import cpu_workload
+
+if TYPE_CHECKING:
+    from interp_exec.domain import CpuTaskPort
+
+__all__ = ["CpuJob", "ExecutorMode", "JobOutcome", "JobStatus", "cpu_workload", "get_cpu_port"]
+
+
+def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:
+    """The dispatcher (see ``interp_exec.bootstrap``), imported only when first asked for."""
+    from interp_exec.bootstrap import get_cpu_port as build_port
+
+    return build_port(mode)

@@ -1,0 +1,133 @@
+"""Wiring: the only module that builds adapters and hands them to the dispatcher.
+
+Pools are process-wide and warm: every port returned by ``get_cpu_port`` shares
+them, so a job never pays for a pool start-up that an earlier job already paid.
+The policy source and the event sinks come from settings as dotted paths and are
+resolved when a port is asked for, never at import time.
+"""
+
+import atexit
+import importlib
+import threading
+from functools import cache
+
+from interp_exec import conf, tracing
+from interp_exec.adapters.base import ExecutionAdapter
+from interp_exec.adapters.capability import CapabilityProbe
+from interp_exec.adapters.inline import InlineAdapter
+from interp_exec.adapters.interpreters import InterpreterPoolAdapter
+from interp_exec.adapters.processes import ProcessPoolAdapter
+from interp_exec.dispatcher import CpuDispatcher, PolicySource
+from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode, InterpExecError
+from interp_exec.domain.port import CpuTaskPort
+from interp_exec.workloads import load_workload_modules
+
+
+class AdapterSet:
+    """One adapter per mode for this process; a pool is remade when its size changes.
+
+    A resized pool's predecessor is shut down without waiting: its running jobs
+    finish, its idle workers exit, and new jobs go to the new pool.
+    """
+
+    def __init__(self, probe: CapabilityProbe) -> None:
+        self._probe = probe
+        self._lock = threading.Lock()
+        self._inline = InlineAdapter()
+        self._pools: dict[ExecutorMode, ExecutionAdapter] = {}
+
+    def adapter(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
+        if mode is ExecutorMode.INLINE:
+            return self._inline
+        with self._lock:
+            current = self._pools.get(mode)
+            if current is not None and current.max_workers == max_workers:
+                return current
+            self._pools[mode] = self._new_pool(mode, max_workers)
+        if current is not None:
+            current.shutdown(wait=False)
+        return self._pools[mode]
+
+    def _new_pool(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
+        if mode is ExecutorMode.INTERPRETERS:
+            return InterpreterPoolAdapter(max_workers, preload_modules=self._probe.safe_modules)
+        return ProcessPoolAdapter(max_workers)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.shutdown(wait=True)
+
+
+@cache
+def _runtime() -> tuple[CapabilityProbe, AdapterSet]:
+    load_workload_modules(conf.get_setting("WORKLOADS"))
+    probe = CapabilityProbe()
+    adapters = AdapterSet(probe)
+    atexit.register(adapters.shutdown)
+    return probe, adapters
+
+
+def settings_policy(job: CpuJob, mode: ExecutorMode | None) -> DispatchPolicy:
+    """The policy from ``INTERP_EXEC`` alone; the default ``POLICY_SOURCE``."""
+    timeout = conf.get_setting("TIMEOUT_S")
+    return DispatchPolicy(
+        mode=mode or ExecutorMode.parse(conf.get_setting("DEFAULT_MODE")),
+        min_task_size=int(conf.get_setting("MIN_TASK_SIZE")),
+        max_payload_bytes=int(conf.get_setting("MAX_PAYLOAD_BYTES")),
+        max_workers=conf.default_max_workers(),
+        timeout_s=float(timeout) if timeout is not None else None,
+        processes_enabled=bool(conf.get_setting("PROCESSES_ENABLED")),
+        source=f"get_cpu_port({mode.value!r})" if mode else "settings",
+    )
+
+
+@cache
+def _import_callable(path: str) -> object:
+    module_name, _, attribute = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InterpExecError(
+            f"cannot import {path!r} named in INTERP_EXEC settings: {exc}"
+        ) from exc
+
+
+def _policy_source() -> PolicySource:
+    path = conf.get_setting("POLICY_SOURCE")
+    source = _import_callable(path) if path else settings_policy
+    assert callable(source)
+    return source  # type: ignore[return-value]
+
+
+def _tracer() -> tracing.DispatchTracer:
+    sinks = [_import_callable(path) for path in conf.get_setting("EVENT_SINKS")]
+    return tracing.DispatchTracer(sinks)  # type: ignore[arg-type]
+
+
+def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:
+    """The dispatcher; with ``mode`` the mode is fixed, else the policy source picks it."""
+    fixed = ExecutorMode.parse(mode) if mode is not None else None
+    probe, adapters = _runtime()
+    return CpuDispatcher(
+        adapters=adapters,
+        probe=probe,
+        policy_source=_policy_source(),
+        tracer=_tracer(),
+        fixed_mode=fixed,
+    )
+
+
+def warm_up(max_workers: int | None = None) -> None:
+    """Probe every workload and start the interpreter pool, ahead of the first job.
+
+    Called when a django-q2 worker starts, so the first queued job runs on warm
+    subinterpreters that already imported every interpreter-safe workload.
+    """
+    from interp_exec.workloads import all_workloads
+
+    probe, adapters = _runtime()
+    for workload in all_workloads():
+        probe.verdict(workload)
+    adapters.adapter(ExecutorMode.INTERPRETERS, max_workers or conf.default_max_workers()).warm()

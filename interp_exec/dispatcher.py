@@ -1,0 +1,195 @@
+"""The dispatcher: the one place that routes, traces and records a job.
+
+Data flow of ``map`` (``run`` is ``map`` of one)::
+
+    job -> prepare (refuse bad input) -> policy (flags or settings) -> payload limit
+        -> decide_route (threshold, capability probe) -> cpu.dispatch [+ cpu.fallback]
+        -> adapters grouped by mode, each group run concurrently in its pool
+        -> interpreters refused a module at run time? remember, re-run elsewhere
+        -> outcome -> cpu.complete | cpu.failed | cpu.refused
+
+It implements ``CpuTaskPort``; callers get it from ``get_cpu_port`` and never
+build an executor themselves. It knows nothing of Django: the policy source and
+the event sinks are plain callables handed in by ``bootstrap``.
+"""
+
+import dataclasses
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from interp_exec import tracing
+from interp_exec.adapters.base import (
+    ExecutionAdapter,
+    PreparedJob,
+    RunResult,
+    build_outcome,
+    prepare,
+    refused_outcome,
+)
+from interp_exec.adapters.capability import (
+    CapabilityProbe,
+    is_subinterpreter_refusal,
+    refusal_summary,
+)
+from interp_exec.domain import (
+    CpuJob,
+    DispatchPolicy,
+    ExecutorMode,
+    InterpExecError,
+    JobOutcome,
+    PayloadTooLarge,
+    Route,
+    decide_route,
+)
+
+type PolicySource = Callable[[CpuJob, ExecutorMode | None], DispatchPolicy]
+
+
+class AdapterSource(Protocol):
+    def adapter(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter: ...
+
+
+@dataclass(slots=True)
+class _Planned:
+    index: int
+    prepared: PreparedJob
+    policy: DispatchPolicy
+    route: Route
+
+
+class CpuDispatcher:
+    """A ``CpuTaskPort`` that applies policy, probe, fallback and tracing to every job."""
+
+    def __init__(
+        self,
+        *,
+        adapters: AdapterSource,
+        probe: CapabilityProbe,
+        policy_source: PolicySource,
+        tracer: tracing.DispatchTracer,
+        fixed_mode: ExecutorMode | None = None,
+    ) -> None:
+        self._adapters = adapters
+        self._probe = probe
+        self._policy_source = policy_source
+        self._tracer = tracer
+        self.fixed_mode = fixed_mode
+
+    def run(self, job: CpuJob) -> JobOutcome:
+        return self.map([job])[0]
+
+    def map(self, jobs: Sequence[CpuJob]) -> list[JobOutcome]:
+        outcomes: list[JobOutcome | None] = [None] * len(jobs)
+        groups: defaultdict[tuple[ExecutorMode, int], list[_Planned]] = defaultdict(list)
+        for index, job in enumerate(jobs):
+            planned = self._plan(index, job)
+            if isinstance(planned, JobOutcome):
+                outcomes[index] = planned
+            else:
+                groups[planned.route.mode, planned.policy.max_workers].append(planned)
+
+        for (mode, max_workers), planned_jobs in groups.items():
+            results = self._execute(mode, max_workers, planned_jobs)
+            for planned, (result, mode_used, reason) in zip(planned_jobs, results, strict=True):
+                outcome = build_outcome(
+                    planned.prepared,
+                    result,
+                    mode_requested=planned.policy.mode.value,
+                    mode_used=mode_used.value,
+                    fallback_reason=reason,
+                )
+                self._emit_outcome(outcome, planned.policy)
+                outcomes[planned.index] = outcome
+        return [o for o in outcomes if o is not None]
+
+    def _plan(self, index: int, job: CpuJob) -> _Planned | JobOutcome:
+        dispatch_id = uuid.uuid4().hex
+        requested = self.fixed_mode or ExecutorMode.INLINE
+        try:
+            prepared = prepare(job, dispatch_id)
+            policy = self._policy_source(job, self.fixed_mode)
+            requested = policy.mode
+            if prepared.payload_bytes > policy.max_payload_bytes:
+                raise PayloadTooLarge(
+                    f"payload is {prepared.payload_bytes} bytes, over max_payload_bytes "
+                    f"{policy.max_payload_bytes}; split the job or raise the limit on its flag"
+                )
+        except InterpExecError as exc:
+            outcome = refused_outcome(job, dispatch_id, exc, requested.value)
+            self._tracer.emit(tracing.REFUSED, _outcome_fields(outcome))
+            return outcome
+        if job.timeout_s is None and policy.timeout_s is not None:
+            prepared = dataclasses.replace(prepared, timeout_s=policy.timeout_s)
+        route = decide_route(policy, job.size, lambda: self._probe.verdict(prepared.workload))
+        fields = {
+            "dispatch_id": dispatch_id,
+            "workload": prepared.workload.name,
+            "mode_requested": policy.mode.value,
+            "mode_used": route.mode.value,
+            "size": job.size,
+            "payload_bytes": prepared.payload_bytes,
+            "policy_source": policy.source,
+        }
+        self._tracer.emit(tracing.DISPATCH, fields)
+        if route.mode is not policy.mode:
+            self._tracer.emit(
+                tracing.FALLBACK, {**fields, "fallback_reason": route.fallback_reason}
+            )
+        return _Planned(index, prepared, policy, route)
+
+    def _execute(
+        self, mode: ExecutorMode, max_workers: int, planned_jobs: list[_Planned]
+    ) -> list[tuple[RunResult, ExecutorMode, str]]:
+        adapter = self._adapters.adapter(mode, max_workers)
+        results = adapter.execute_all([p.prepared for p in planned_jobs])
+        answers = [
+            (r, mode, p.route.fallback_reason) for p, r in zip(planned_jobs, results, strict=True)
+        ]
+        if mode is not ExecutorMode.INTERPRETERS:
+            return answers
+
+        refused = [
+            i
+            for i, result in enumerate(results)
+            if is_subinterpreter_refusal(
+                result.error_type, result.error_message, result.error_traceback
+            )
+        ]
+        for i in refused:
+            planned = planned_jobs[i]
+            reason = (
+                "not interpreter-safe: imported a module at run time that cannot load in a "
+                f"subinterpreter ({results[i].error_type}: {refusal_summary(results[i].error_message)})"
+            )
+            self._probe.remember_unsafe(planned.prepared.workload, reason)
+            target = (
+                ExecutorMode.PROCESSES if planned.policy.processes_enabled else ExecutorMode.INLINE
+            )
+            self._tracer.emit(
+                tracing.FALLBACK,
+                {
+                    "dispatch_id": planned.prepared.dispatch_id,
+                    "workload": planned.prepared.workload.name,
+                    "mode_requested": planned.policy.mode.value,
+                    "mode_used": target.value,
+                    "size": planned.prepared.job.size,
+                    "fallback_reason": reason,
+                },
+            )
+            rerun = self._adapters.adapter(target, max_workers).execute_all([planned.prepared])[0]
+            answers[i] = (rerun, target, f"{reason}; re-ran in {target.value}")
+        return answers
+
+    def _emit_outcome(self, outcome: JobOutcome, policy: DispatchPolicy) -> None:
+        event = tracing.COMPLETE if outcome.ok else tracing.FAILED
+        self._tracer.emit(event, {**_outcome_fields(outcome), "policy_source": policy.source})
+
+
+def _outcome_fields(outcome: JobOutcome) -> dict[str, Any]:
+    # The value can be large and is stored with the job itself, not in the log.
+    fields = outcome.as_dict()
+    del fields["value"]
+    return fields

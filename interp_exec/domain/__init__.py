@@ -1,0 +1,35 @@
+"""The domain: what a CPU job is, what came of it, and where it should run.
+
+Nothing here imports Django, structlog or ``concurrent.futures``: these types are
+shared by the dispatcher, every adapter and every subinterpreter worker, and the
+routing rules stay testable as plain functions.
+"""
+
+from interp_exec.domain.errors import (
+    InterpExecError,
+    InvalidJob,
+    PayloadTooLarge,
+    UnknownExecutorMode,
+    UnknownWorkload,
+)
+from interp_exec.domain.jobs import CpuJob, JobOutcome, JobStatus
+from interp_exec.domain.modes import ExecutorMode
+from interp_exec.domain.policy import CapabilityVerdict, DispatchPolicy, Route, decide_route
+from interp_exec.domain.port import CpuTaskPort
+
+__all__ = [
+    "CapabilityVerdict",
+    "CpuJob",
+    "CpuTaskPort",
+    "DispatchPolicy",
+    "ExecutorMode",
+    "InterpExecError",
+    "InvalidJob",
+    "JobOutcome",
+    "JobStatus",
+    "PayloadTooLarge",
+    "Route",
+    "UnknownExecutorMode",
+    "UnknownWorkload",
+    "decide_route",
+]

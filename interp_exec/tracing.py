@@ -1,0 +1,36 @@
+"""Dispatch events: one structlog event per step, and the same dict to each sink.
+
+Sinks (``INTERP_EXEC["EVENT_SINKS"]``, dotted paths resolved late) receive exactly
+what the log line carries, so a sink that stores rows (the site's DispatchLog)
+and the log can never disagree. A failing sink is logged and skipped: tracing
+must never turn a finished job into a failed one.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import structlog
+
+type EventSink = Callable[[str, Mapping[str, Any]], None]
+
+DISPATCH = "cpu.dispatch"
+FALLBACK = "cpu.fallback"
+REFUSED = "cpu.refused"
+COMPLETE = "cpu.complete"
+FAILED = "cpu.failed"
+
+_logger = structlog.get_logger("interp_exec")
+
+
+class DispatchTracer:
+    def __init__(self, sinks: Sequence[EventSink] = ()) -> None:
+        self._sinks = tuple(sinks)
+
+    def emit(self, event: str, fields: Mapping[str, Any]) -> None:
+        level = "warning" if event in {REFUSED, FAILED} else "info"
+        getattr(_logger, level)(event, **fields)
+        for sink in self._sinks:
+            try:
+                sink(event, fields)
+            except Exception:
+                _logger.exception("cpu.sink_failed", sink=repr(sink), failed_event=event)

@@ -1,0 +1,11 @@
+"""Workloads: the registry and the pure-Python jobs Episodic ships."""
+
+from interp_exec.workloads.registry import (
+    Workload,
+    all_workloads,
+    cpu_workload,
+    get_workload,
+    load_workload_modules,
+)
+
+__all__ = ["Workload", "all_workloads", "cpu_workload", "get_workload", "load_workload_modules"]

@@ -1,0 +1,110 @@
+"""The registry of workloads: only registered names can run.
+
+A job names a workload, never code. Registration happens at import time of the
+workload's module, which is also what every subinterpreter and process worker
+does: each imports the module by its dotted path and finds the function by its
+qualified name, so the function must live at module level.
+"""
+
+import importlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from interp_exec.domain.errors import UnknownWorkload, WorkloadRegistrationError
+
+type WorkloadFunc = Callable[[Any], Any]
+type SampleFunc = Callable[[int, int], Any]
+
+SHIPPED_MODULES = (
+    "interp_exec.workloads.transcript",
+    "interp_exec.workloads.loudness",
+    "interp_exec.workloads.dedupe",
+    "interp_exec.workloads.spectrum",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """A registered function and what the dispatcher must know to route it.
+
+    ``interpreter_safe=False`` declares that the workload must never go to a
+    subinterpreter; ``True`` makes it a candidate, still subject to the capability
+    probe. ``sample(size, seed)`` makes a deterministic payload of ``size`` units.
+    """
+
+    name: str
+    func: WorkloadFunc
+    module: str
+    qualname: str
+    interpreter_safe: bool
+    sample: SampleFunc
+    description: str
+
+
+_registry: dict[str, Workload] = {}
+_lock = threading.Lock()
+
+
+def cpu_workload(
+    name: str,
+    *,
+    sample: SampleFunc,
+    interpreter_safe: bool = True,
+) -> Callable[[WorkloadFunc], WorkloadFunc]:
+    """Register a module-level function as the workload ``name``."""
+
+    def register(func: WorkloadFunc) -> WorkloadFunc:
+        if "<locals>" in func.__qualname__:
+            raise WorkloadRegistrationError(
+                f"workload {name!r} must be a module-level function: workers import it by "
+                f"path, and {func.__qualname__} cannot be found that way"
+            )
+        workload = Workload(
+            name=name,
+            func=func,
+            module=func.__module__,
+            qualname=func.__qualname__,
+            interpreter_safe=interpreter_safe,
+            sample=sample,
+            description=(func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else "",
+        )
+        with _lock:
+            existing = _registry.get(name)
+            if existing is not None and (existing.module, existing.qualname) != (
+                workload.module,
+                workload.qualname,
+            ):
+                raise WorkloadRegistrationError(
+                    f"workload {name!r} is registered twice: by {existing.module}."
+                    f"{existing.qualname} and by {workload.module}.{workload.qualname}"
+                )
+            _registry[name] = workload
+        return func
+
+    return register
+
+
+def load_workload_modules(extra_modules: Iterable[str] = ()) -> None:
+    """Import the shipped workload modules and a host project's own."""
+    for module in (*SHIPPED_MODULES, *extra_modules):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise WorkloadRegistrationError(
+                f"cannot import workload module {module!r} (listed in "
+                f'INTERP_EXEC["WORKLOADS"] or shipped): {exc}'
+            ) from exc
+
+
+def get_workload(name: str) -> Workload:
+    try:
+        return _registry[name]
+    except KeyError:
+        known = ", ".join(sorted(_registry)) or "none"
+        raise UnknownWorkload(f"unknown workload {name!r}; registered workloads: {known}") from None
+
+
+def all_workloads() -> list[Workload]:
+    return sorted(_registry.values(), key=lambda w: w.name)
