@@ -1,0 +1,1 @@
+"""The Episodic site: settings, URLs, the home page and site-level commands."""

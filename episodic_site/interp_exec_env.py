@@ -1,0 +1,28 @@
+"""``settings.INTERP_EXEC`` from ``INTERP_EXEC_*`` environment variables.
+
+Only the variables that are set become keys: ``interp_exec.conf.DEFAULTS``
+documents and supplies every other value, so the defaults live in one place.
+"""
+
+from typing import Any
+
+from episodic_site.env import env_bool, env_float, env_int, env_list, env_str
+
+
+def interp_exec_settings() -> dict[str, Any]:
+    """The ``INTERP_EXEC`` keys that the environment sets, parsed and checked."""
+    from_env: dict[str, Any] = {
+        "WORKLOADS": env_list("INTERP_EXEC_WORKLOADS", None),
+        # Checked by interp_exec itself, which owns the list of modes.
+        "DEFAULT_MODE": env_str("INTERP_EXEC_DEFAULT_MODE", None),
+        "MIN_TASK_SIZE": env_int("INTERP_EXEC_MIN_TASK_SIZE", None, minimum=0),
+        "MAX_PAYLOAD_BYTES": env_int("INTERP_EXEC_MAX_PAYLOAD_BYTES", None, minimum=1),
+        "MAX_WORKERS": env_int("INTERP_EXEC_MAX_WORKERS", None, minimum=1),
+        "TIMEOUT_S": env_float("INTERP_EXEC_TIMEOUT_S", None, minimum=0),
+        "PROCESSES_ENABLED": env_bool("INTERP_EXEC_PROCESSES_ENABLED", None),
+    }
+    settings = {key: value for key, value in from_env.items() if value is not None}
+    # An environment variable cannot hold None; 0 stands for "no time limit".
+    if settings.get("TIMEOUT_S") == 0:
+        settings["TIMEOUT_S"] = None
+    return settings

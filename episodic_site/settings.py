@@ -1,0 +1,138 @@
+"""Settings for the Episodic site, every value taken from the environment.
+
+The defaults make a safe local site: DEBUG off, SQLite and the task queue in
+``var/``, a secret key generated once into ``var/secret_key``. README.md
+("Environment") lists the variables; ``episodic_site.env`` parses them and fails
+at start-up, naming the variable, on a value it cannot use.
+"""
+
+from pathlib import Path
+
+from episodic_site.backing_services import cache_settings, database_settings, q_cluster_settings
+from episodic_site.env import env_bool, env_choice, env_int, env_list, env_str
+from episodic_site.interp_exec_env import interp_exec_settings
+from episodic_site.log_config import LOG_FORMATS, configure_logging
+from episodic_site.secret_key import load_or_create_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Everything this site writes at run time (database, secret key, collected static
+# files) goes here; it is git-ignored.
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+# --- Core -------------------------------------------------------------------
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", None) or load_or_create_secret_key(VAR_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "waffle",
+    "django_q",
+    "interp_exec",
+    "episodic_site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "waffle.middleware.WaffleMiddleware",
+]
+
+ROOT_URLCONF = "episodic_site.urls"
+WSGI_APPLICATION = "episodic_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# --- Backing services (database, cache, task queue) -------------------------
+
+DATABASES = {"default": database_settings(VAR_DIR)}
+CACHES = {"default": cache_settings()}
+Q_CLUSTER = q_cluster_settings()
+
+# --- Feature flags (django-waffle) ------------------------------------------
+
+# WAFFLE_FLAG_MODEL: set by the interp_exec issue to its own flag model, which
+# holds the executor choice per workload.
+
+# --- CPU execution (interp_exec) --------------------------------------------
+
+# Only what INTERP_EXEC_* variables set; interp_exec.conf.DEFAULTS has the rest.
+# POLICY_SOURCE and EVENT_SINKS: set by the interp_exec issues that add them.
+INTERP_EXEC = interp_exec_settings()
+
+# --- Logging ----------------------------------------------------------------
+
+LOGGING = configure_logging(
+    level=env_choice(
+        "EPISODIC_LOG_LEVEL", ("debug", "info", "warning", "error", "critical"), "info"
+    ).upper(),
+    log_format=env_choice("EPISODIC_LOG_FORMAT", LOG_FORMATS, "auto"),
+)
+
+# --- Security ---------------------------------------------------------------
+
+# Safe over plain HTTP (what `make run` serves on 127.0.0.1).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Behind HTTPS: DJANGO_SECURE_SSL=1 sends cookies over HTTPS only, redirects HTTP
+# to HTTPS and turns on HSTS. DJANGO_SECURE_PROXY_SSL_HEADER=1 trusts a proxy's
+# X-Forwarded-Proto; without it, a TLS-terminating proxy would cause a redirect loop.
+if env_bool("DJANGO_SECURE_SSL", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

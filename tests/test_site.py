@@ -1,0 +1,326 @@
+"""Behaviour of the site layer: pages, the superuser command and the settings."""
+
+import platform
+import re
+import stat
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, override_settings
+
+from episodic_site.backing_services import (
+    SQLITE_ENGINE,
+    cache_settings,
+    database_settings,
+    q_cluster_settings,
+)
+from episodic_site.env import env_bool, env_choice, env_float, env_int, env_list
+from episodic_site.interp_exec_env import interp_exec_settings
+from episodic_site.secret_key import load_or_create_secret_key
+from interp_exec.conf import DEFAULTS, get_setting
+
+STRONG_PASSWORD = "quiet-lantern-Orbit-42"
+
+
+@pytest.fixture
+def no_superuser_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clear what ensure_superuser reads, whatever the calling shell exported."""
+    for name in (
+        "DJANGO_SUPERUSER_USERNAME",
+        "DJANGO_SUPERUSER_PASSWORD",
+        "DJANGO_SUPERUSER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def ensure_superuser() -> str:
+    out = StringIO()
+    call_command("ensure_superuser", stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output: str) -> str:
+    match = re.search(r"shown only this once: (\S+)", output)
+    assert match, output
+    return match.group(1)
+
+
+# --- Pages ------------------------------------------------------------------
+
+
+def test_home_page_says_what_the_site_is_and_links_onwards(client: Client) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Episodic CPU execution" in body
+    assert f"Python {platform.python_version()}" in body
+    for href in ("/", "/cpu/jobs/", "/admin/"):
+        assert f'href="{href}"' in body
+
+
+@pytest.mark.django_db
+def test_admin_login_page_is_served(client: Client) -> None:
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert b'name="password"' in response.content
+
+
+# --- ensure_superuser -------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_superuser_env")
+def test_ensure_superuser_prints_a_generated_password_once(client: Client) -> None:
+    first = ensure_superuser()
+    password = printed_password(first)
+    second = ensure_superuser()
+
+    admin = get_user_model().objects.get()
+    assert (admin.username, admin.is_superuser, admin.is_staff) == ("admin", True, True)
+    assert len(password) >= 20
+    assert password not in second
+    assert "nothing to do" in second
+    assert client.login(username="admin", password=password)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_superuser_env")
+def test_ensure_superuser_generates_a_new_password_each_time_it_creates() -> None:
+    first = printed_password(ensure_superuser())
+    get_user_model().objects.all().delete()
+    second = printed_password(ensure_superuser())
+
+    assert first != second
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_superuser_env")
+def test_ensure_superuser_uses_the_password_and_name_from_the_environment(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "editor")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", STRONG_PASSWORD)
+
+    output = ensure_superuser()
+
+    assert STRONG_PASSWORD not in output
+    assert "shown only this once" not in output
+    assert client.login(username="editor", password=STRONG_PASSWORD)
+    assert get_user_model().objects.get().is_superuser
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_superuser_env")
+def test_ensure_superuser_refuses_a_weak_password_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "password")
+
+    with pytest.raises(CommandError, match="DJANGO_SUPERUSER_PASSWORD is too weak"):
+        ensure_superuser()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_superuser_env")
+def test_ensure_superuser_does_not_take_over_an_ordinary_user() -> None:
+    get_user_model().objects.create_user(username="admin", password=STRONG_PASSWORD)
+
+    with pytest.raises(CommandError, match="exists but is not a superuser"):
+        ensure_superuser()
+    assert not get_user_model().objects.filter(is_superuser=True).exists()
+
+
+# --- Environment readers ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "raw"),
+    [
+        (lambda: env_bool("EPISODIC_TEST_VAR", False), "maybe"),
+        (lambda: env_int("EPISODIC_TEST_VAR", 1), "12a"),
+        (lambda: env_int("EPISODIC_TEST_VAR", 1, minimum=1), "0"),
+        (lambda: env_float("EPISODIC_TEST_VAR", 1.0), "fast"),
+        (lambda: env_float("EPISODIC_TEST_VAR", 1.0), "nan"),
+        (lambda: env_float("EPISODIC_TEST_VAR", 1.0, minimum=0), "-0.5"),
+        (lambda: env_choice("EPISODIC_TEST_VAR", ("orm", "redis"), "orm"), "rabbit"),
+    ],
+)
+def test_env_readers_name_the_variable_with_a_bad_value(
+    monkeypatch: pytest.MonkeyPatch, read: Callable[[], object], raw: str
+) -> None:
+    monkeypatch.setenv("EPISODIC_TEST_VAR", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="EPISODIC_TEST_VAR"):
+        read()
+
+
+def test_env_readers_parse_good_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPISODIC_TEST_BOOL", " Yes ")
+    monkeypatch.setenv("EPISODIC_TEST_INT", "42")
+    monkeypatch.setenv("EPISODIC_TEST_FLOAT", "2.5")
+    monkeypatch.setenv("EPISODIC_TEST_LIST", " a.b , ,c ")
+    monkeypatch.setenv("EPISODIC_TEST_CHOICE", "REDIS")
+
+    assert env_bool("EPISODIC_TEST_BOOL", False) is True
+    assert env_int("EPISODIC_TEST_INT", 0, minimum=42) == 42
+    assert env_float("EPISODIC_TEST_FLOAT", 0.0) == 2.5
+    assert env_list("EPISODIC_TEST_LIST", []) == ["a.b", "c"]
+    assert env_choice("EPISODIC_TEST_CHOICE", ("orm", "redis"), "orm") == "redis"
+
+
+def test_env_readers_return_the_default_when_unset_or_blank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("EPISODIC_TEST_UNSET", raising=False)
+    monkeypatch.setenv("EPISODIC_TEST_BLANK", "  ")
+
+    assert env_bool("EPISODIC_TEST_UNSET", None) is None
+    assert env_int("EPISODIC_TEST_BLANK", 7) == 7
+    assert env_list("EPISODIC_TEST_BLANK", ["x"]) == ["x"]
+
+
+# --- Settings ---------------------------------------------------------------
+
+
+def test_secret_key_file_is_created_private_once_and_then_reused(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "secret_key"
+
+    key = load_or_create_secret_key(path)
+
+    assert len(key) >= 50
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_secret_key(path) == key
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
+
+
+def test_an_empty_secret_key_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "secret_key"
+    path.write_text("\n")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        load_or_create_secret_key(path)
+
+
+def test_default_database_is_sqlite_with_a_file_test_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("EPISODIC_SQLITE_PATH", raising=False)
+
+    database = database_settings(tmp_path)
+
+    assert database["ENGINE"] == SQLITE_ENGINE
+    assert database["NAME"] == str(tmp_path / "db.sqlite3")
+    assert database["TEST"]["NAME"] == str(tmp_path / "test-db.sqlite3")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+
+
+def test_sqlite_path_can_be_given_to_a_subprocess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("EPISODIC_SQLITE_PATH", "/elsewhere/test-db.sqlite3")
+
+    assert database_settings(tmp_path)["NAME"] == "/elsewhere/test-db.sqlite3"
+
+
+def test_postgres_from_database_url_keeps_the_default_test_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://episodic:pw@db.example:5432/episodic")
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "120")
+    monkeypatch.setenv("EPISODIC_SQLITE_PATH", "/ignored.sqlite3")
+
+    database = database_settings(tmp_path)
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["HOST"], database["PORT"]) == (
+        "episodic",
+        "db.example",
+        5432,
+    )
+    assert database["CONN_MAX_AGE"] == 120
+    assert "NAME" not in database.get("TEST", {})
+    assert "transaction_mode" not in database.get("OPTIONS", {})
+
+
+def test_cache_is_shared_by_all_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert cache_settings()["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    assert cache_settings()["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache_settings()["LOCATION"] == "redis://127.0.0.1:6379/1"
+
+
+def test_task_queue_retries_only_after_its_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("Q_BROKER", raising=False)
+    monkeypatch.setenv("Q_TIMEOUT", "900")
+
+    cluster = q_cluster_settings()
+
+    assert cluster["retry"] > cluster["timeout"] == 900
+    assert cluster["orm"] == "default"
+    assert cluster["daemonize_workers"] is False
+
+
+def test_redis_broker_needs_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("Q_BROKER", "redis")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
+        q_cluster_settings()
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    cluster = q_cluster_settings()
+    assert cluster["redis"] == "redis://127.0.0.1:6379/0"
+    assert "orm" not in cluster
+
+
+def test_interp_exec_settings_come_only_from_variables_that_are_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key in DEFAULTS:
+        monkeypatch.delenv(f"INTERP_EXEC_{key}", raising=False)
+    assert interp_exec_settings() == {}
+
+    monkeypatch.setenv("INTERP_EXEC_MAX_WORKERS", "3")
+    monkeypatch.setenv("INTERP_EXEC_TIMEOUT_S", "0")
+    assert interp_exec_settings() == {"MAX_WORKERS": 3, "TIMEOUT_S": None}
+
+
+def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = {
+        "WORKLOADS": "episodic.workloads, other.workloads",
+        "DEFAULT_MODE": "interpreters",
+        "MIN_TASK_SIZE": "10",
+        "MAX_PAYLOAD_BYTES": "1000",
+        "MAX_WORKERS": "2",
+        "TIMEOUT_S": "1.5",
+        "PROCESSES_ENABLED": "off",
+    }
+    for key, raw in values.items():
+        monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)
+
+    configured = interp_exec_settings()
+
+    assert set(configured) == set(DEFAULTS) - {"POLICY_SOURCE", "EVENT_SINKS"}
+    assert configured["WORKLOADS"] == ["episodic.workloads", "other.workloads"]
+    assert configured["PROCESSES_ENABLED"] is False
+
+
+def test_interp_exec_reads_the_site_settings() -> None:
+    with override_settings(INTERP_EXEC={"MIN_TASK_SIZE": 5}):
+        assert get_setting("MIN_TASK_SIZE") == 5
+        assert get_setting("DEFAULT_MODE") == DEFAULTS["DEFAULT_MODE"]
