@@ -41,16 +41,16 @@ prefix() {
     while IFS= read -r line || [ -n "$line" ]; do printf '[%s] %s\n' "$1" "$line"; done
 }
 
-# Each child leads a new process group (setsid), so that stopping it can also
-# reach whatever it started (the qcluster's worker processes), and so that the
-# terminal's Ctrl-C reaches only this script, which then stops them in order.
+# Each child leads a new session (setsid), so that stopping its process group
+# also reaches whatever it started (the qcluster's worker processes), and so that
+# the terminal's Ctrl-C reaches only this script, which then stops them in order.
 setsid "$PYTHON" manage.py runserver "127.0.0.1:$PORT" --noreload --insecure > >(prefix web) 2>&1 &
 WEB=$!
 setsid "$PYTHON" manage.py qcluster > >(prefix worker) 2>&1 &
 WORKER=$!
 
 stop_children() {
-    trap '' INT TERM
+    trap '' INT TERM HUP
     # SIGTERM first: the qcluster then finishes its running tasks and stops its
     # workers. Whatever is left after the grace period is killed, group and all.
     kill -TERM "$WEB" "$WORKER" 2>/dev/null || true
@@ -68,6 +68,9 @@ stop_children() {
 }
 trap 'say "stopping"; stop_children; exit 130' INT
 trap 'say "stopping"; stop_children; exit 143' TERM
+# A closed terminal sends SIGHUP to this script, not to the children in their
+# own sessions: stop them then too.
+trap 'say "stopping"; stop_children; exit 129' HUP
 
 say "site: $URL  (the task-queue worker runs alongside; Ctrl-C stops both)"
 say "admin: ${URL}admin/ as the superuser reported above; to set its password:"
