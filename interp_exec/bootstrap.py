@@ -10,6 +10,7 @@ import atexit
 import importlib
 import threading
 from functools import cache
+from typing import Any
 
 from interp_exec import conf, tracing
 from interp_exec.adapters.base import ExecutionAdapter
@@ -84,7 +85,7 @@ def settings_policy(job: CpuJob, mode: ExecutorMode | None) -> DispatchPolicy:
 
 
 @cache
-def _import_callable(path: str) -> object:
+def _import_callable(path: str) -> Any:
     module_name, _, attribute = path.rpartition(".")
     try:
         return getattr(importlib.import_module(module_name), attribute)
@@ -96,14 +97,13 @@ def _import_callable(path: str) -> object:
 
 def _policy_source() -> PolicySource:
     path = conf.get_setting("POLICY_SOURCE")
-    source = _import_callable(path) if path else settings_policy
-    assert callable(source)
-    return source  # type: ignore[return-value]
+    source: PolicySource = _import_callable(path) if path else settings_policy
+    return source
 
 
 def _tracer() -> tracing.DispatchTracer:
     sinks = [_import_callable(path) for path in conf.get_setting("EVENT_SINKS")]
-    return tracing.DispatchTracer(sinks)  # type: ignore[arg-type]
+    return tracing.DispatchTracer(sinks)
 
 
 def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:

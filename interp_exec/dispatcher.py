@@ -160,9 +160,10 @@ class CpuDispatcher:
         ]
         for i in refused:
             planned = planned_jobs[i]
+            error = f"{results[i].error_type}: {refusal_summary(results[i].error_message)}"
             reason = (
                 "not interpreter-safe: imported a module at run time that cannot load in a "
-                f"subinterpreter ({results[i].error_type}: {refusal_summary(results[i].error_message)})"
+                f"subinterpreter ({error})"
             )
             self._probe.remember_unsafe(planned.prepared.workload, reason)
             target = (

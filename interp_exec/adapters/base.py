@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from interp_exec.adapters.worker import WorkerReply
 from interp_exec.domain import (
     CpuJob,
     ExecutorMode,
@@ -21,7 +22,6 @@ from interp_exec.domain import (
     JobOutcome,
     JobStatus,
 )
-from interp_exec.adapters.worker import WorkerReply
 from interp_exec.workloads import Workload, get_workload
 
 
@@ -156,10 +156,10 @@ class ExecutionAdapter(ABC):
     def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:
         """Run the jobs (concurrently where possible); results in input order."""
 
-    def warm(self) -> None:
+    def warm(self) -> None:  # noqa: B027 - nothing to start for an adapter without workers
         """Start the workers now, so the first real job does not pay for it."""
 
-    def shutdown(self, *, wait: bool = True) -> None:
+    def shutdown(self, *, wait: bool = True) -> None:  # noqa: B027 - likewise
         """Release workers; a later job starts new ones."""
 
     def run(self, job: CpuJob) -> JobOutcome:

@@ -21,7 +21,7 @@ class InterpreterPoolAdapter(PoolAdapter):
         "was left to finish in the background"
     )
 
-    def _new_executor(self, initargs: tuple[list[str], tuple[str, ...]]) -> Executor:
+    def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
         return InterpreterPoolExecutor(
             max_workers=self.max_workers,
             thread_name_prefix="interp-exec",

@@ -44,6 +44,7 @@ _MAX_RESUBMITS = 1
 
 @dataclass(slots=True)
 class _InFlight:
+    future: Future[WorkerReply]
     index: int
     prepared: PreparedJob
     executor: Executor
@@ -65,7 +66,7 @@ class PoolAdapter(ExecutionAdapter):
         self._owner_pid: int | None = None
 
     @abstractmethod
-    def _new_executor(self, initargs: tuple[list[str], tuple[str, ...]]) -> Executor:
+    def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
         """Make the executor; it must call ``prepare_worker(*initargs)`` in each worker."""
 
     @abstractmethod
@@ -82,7 +83,8 @@ class PoolAdapter(ExecutionAdapter):
     def executor(self) -> Executor:
         with self._lock:
             if self._executor is None or self._owner_pid != os.getpid():
-                initargs = (list(sys.path), tuple(self._preload_modules()))
+                # Tuples of str: initializer arguments must be shareable with a subinterpreter.
+                initargs = (tuple(sys.path), tuple(self._preload_modules()))
                 self._executor = self._new_executor(initargs)
                 self._owner_pid = os.getpid()
             return self._executor
@@ -118,11 +120,11 @@ class PoolAdapter(ExecutionAdapter):
         while waiting or in_flight:
             while waiting and len(in_flight) < self.max_workers:
                 index, job, attempts = waiting.popleft()
-                future, entry = self._submit(index, job, attempts)
-                if future is None:
-                    results[index] = entry
+                submitted = self._submit(index, job, attempts)
+                if isinstance(submitted, RunResult):
+                    results[index] = submitted
                 else:
-                    in_flight[future] = entry
+                    in_flight[submitted.future] = submitted
             if not in_flight:
                 continue
             deadlines = [e.deadline for e in in_flight.values() if e.deadline is not None]
@@ -147,9 +149,7 @@ class PoolAdapter(ExecutionAdapter):
                     self._replace(entry.executor, stuck=True)
         return [r for r in results if r is not None]
 
-    def _submit(
-        self, index: int, job: PreparedJob, attempts: int
-    ) -> tuple[Future[WorkerReply], _InFlight] | tuple[None, RunResult]:
+    def _submit(self, index: int, job: PreparedJob, attempts: int) -> _InFlight | RunResult:
         executor = self.executor()
         started = time.perf_counter()
         try:
@@ -161,10 +161,10 @@ class PoolAdapter(ExecutionAdapter):
             # fresh one once; a pool that cannot even be started is a failure.
             self._replace(executor, stuck=False)
             if attempts >= _MAX_RESUBMITS:
-                return None, self._failure(exc, started)
+                return self._failure(exc, started)
             return self._submit(index, job, attempts + 1)
         deadline = started + job.timeout_s if job.timeout_s is not None else None
-        return future, _InFlight(index, job, executor, started, deadline, attempts)
+        return _InFlight(future, index, job, executor, started, deadline, attempts)
 
     def _collect(
         self, future: Future[WorkerReply], entry: _InFlight, now: float

@@ -18,7 +18,7 @@ class ProcessPoolAdapter(PoolAdapter):
     mode = ExecutorMode.PROCESSES
     abandon_note = "its worker process was killed and the pool replaced"
 
-    def _new_executor(self, initargs: tuple[list[str], tuple[str, ...]]) -> Executor:
+    def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
         # forkserver, not fork: the host has threads (web server, pools) that a
         # forked child would inherit in whatever state they were in.
         return ProcessPoolExecutor(

@@ -14,10 +14,10 @@ so the payload and result are JSON text on the wire in every mode.
 import importlib
 import json
 import os
-import sys
 import time
 from collections.abc import Sequence
 from concurrent import interpreters
+from typing import Any
 
 type WorkerReply = tuple[str, int, int, float]
 
@@ -27,10 +27,17 @@ def prepare_worker(sys_path: Sequence[str], modules: Sequence[str]) -> None:
 
     Subinterpreters do not inherit runtime additions to the host's ``sys.path``
     (cpython#126714), so a workload found only through such an addition would fail
-    to unpickle. A module that fails to import here is skipped, not raised: a
-    raising initializer breaks the whole pool, while the job that needs the
-    module will import it again and report the real error in its own outcome.
+    to unpickle, and so would this very function if it were pickled by reference.
+    It therefore touches no module globals (its imports are local): such a
+    function is sent to the subinterpreter as code, not by reference.
+
+    A module that fails to import here is skipped, not raised: a raising
+    initializer breaks the whole pool, while the job that needs the module will
+    import it again and report the real error in its own outcome.
     """
+    import importlib
+    import sys
+
     sys.path[:] = list(sys_path)
     for module in modules:
         try:
@@ -40,7 +47,7 @@ def prepare_worker(sys_path: Sequence[str], modules: Sequence[str]) -> None:
 
 
 def execute(module: str, qualname: str, payload_json: str) -> WorkerReply:
-    func = importlib.import_module(module)
+    func: Any = importlib.import_module(module)
     for attribute in qualname.split("."):
         func = getattr(func, attribute)
     payload = json.loads(payload_json)

@@ -24,7 +24,7 @@ _RELATIVE_GATE_LU = -10.0
 def _biquad(samples: list[float], coefficients: tuple[float, ...]) -> list[float]:
     b0, b1, b2, a1, a2 = coefficients
     x1 = x2 = y1 = y2 = 0.0
-    out = []
+    out: list[float] = []
     append = out.append
     for x in samples:
         y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2

@@ -5,6 +5,7 @@ a subinterpreter, so the probe must turn this workload away from the interpreter
 pool and the dispatcher must run it in processes instead. Size unit: samples.
 """
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ def band_energies(payload: dict[str, Any]) -> dict[str, Any]:
     frequencies = np.fft.rfftfreq(signal.size, d=1 / SAMPLE_RATE)
     total = float(power.sum()) or 1.0
     bands = []
-    for low, high in zip(_BAND_EDGES_HZ, _BAND_EDGES_HZ[1:], strict=False):
+    for low, high in pairwise(_BAND_EDGES_HZ):
         share = float(power[(frequencies >= low) & (frequencies < high)].sum()) / total
         bands.append({"low_hz": low, "high_hz": high, "share": round(share, 6)})
     return {"samples": int(signal.size), "bands": bands}

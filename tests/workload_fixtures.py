@@ -1,0 +1,68 @@
+"""Workloads that misbehave on purpose, registered only by the test suite.
+
+This module is found through the test run's own ``sys.path`` entry (pytest adds
+the tests folder at run time), which subinterpreters do not inherit by default:
+running these workloads in the interpreter pool also proves the pool's
+initializer hands the host's import path to its workers.
+"""
+
+import os
+import time
+from typing import Any
+
+from interp_exec import cpu_workload
+
+
+class PayloadRejectedError(ValueError):
+    """A user-defined exception type: it must come back by name, not as a generic error."""
+
+
+class UnpicklableError(Exception):
+    def __init__(self, handle: Any) -> None:
+        super().__init__("holds something that cannot be pickled")
+        self.handle = handle
+
+    def __reduce__(self) -> Any:
+        raise TypeError("UnpicklableError cannot be pickled")
+
+
+def _sample(size: int, seed: int) -> dict[str, Any]:
+    return {"size": size, "seed": seed}
+
+
+@cpu_workload("tests.echo", sample=_sample)
+def echo(payload: dict[str, Any]) -> dict[str, Any]:
+    """Returns its payload, after spinning ``spin_s`` seconds (CPU, not sleep)."""
+    deadline = time.perf_counter() + float(payload.get("spin_s", 0))
+    while time.perf_counter() < deadline:
+        pass
+    return payload
+
+
+@cpu_workload("tests.explode", sample=_sample)
+def explode(payload: dict[str, Any]) -> None:
+    raise PayloadRejectedError(f"payload {payload['seed']} rejected")
+
+
+@cpu_workload("tests.unpicklable_error", sample=_sample)
+def unpicklable_error(payload: dict[str, Any]) -> None:
+    raise UnpicklableError(lambda: None)
+
+
+@cpu_workload("tests.not_json_result", sample=_sample)
+def not_json_result(payload: dict[str, Any]) -> set[int]:
+    return {1, 2}
+
+
+@cpu_workload("tests.lazy_numpy", sample=_sample)
+def lazy_numpy(payload: dict[str, Any]) -> int:
+    """Imports numpy only when it runs: the probe passes, the run must fall back."""
+    import numpy as np
+
+    return int(np.arange(payload["size"]).sum())
+
+
+@cpu_workload("tests.crash", sample=_sample, interpreter_safe=False)
+def crash(payload: dict[str, Any]) -> None:
+    """Kills its own process: only ever run in processes (it would kill the host)."""
+    os._exit(13)
