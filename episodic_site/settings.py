@@ -98,14 +98,18 @@ Q_CLUSTER = q_cluster_settings()
 
 # --- Feature flags (django-waffle) ------------------------------------------
 
-# WAFFLE_FLAG_MODEL: set by the interp_exec issue to its own flag model, which
-# holds the executor choice per workload.
+# Our flag model holds the executor choice and limits of a workload (cpu.<name>).
+WAFFLE_FLAG_MODEL = "interp_exec.ExecutorFlag"
 
 # --- CPU execution (interp_exec) --------------------------------------------
 
 # Only what INTERP_EXEC_* variables set; interp_exec.conf.DEFAULTS has the rest.
-# POLICY_SOURCE and EVENT_SINKS: set by the interp_exec issues that add them.
-INTERP_EXEC = interp_exec_settings()
+# The site routes by the admin-managed flags and keeps a DispatchLog row per dispatch.
+INTERP_EXEC = {
+    "POLICY_SOURCE": "interp_exec.flags.policy_from_flags",
+    "EVENT_SINKS": ["interp_exec.dispatch_log.record_dispatch_event"],
+    **interp_exec_settings(),
+}
 
 # --- Logging ----------------------------------------------------------------
 

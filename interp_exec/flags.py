@@ -1,0 +1,122 @@
+"""The site's policy source: waffle flags and a switch decide where each job runs.
+
+``cpu.kill_switch`` (a waffle Switch) forces inline everywhere, even for a port
+with a fixed mode. Otherwise the flag ``cpu.<workload>``, or ``cpu.default``
+when the workload has none, gives the mode (while the flag is active for the
+job) and the limits (blank ones inherit the settings). Waffle reads flags through
+Django's cache and clears it on save, so with the site's shared cache a change
+made in the admin reaches running workers on their next job.
+
+``flag_is_active`` needs a request; jobs have none, so a job is evaluated
+through the flag's own user rules and a deterministic percent bucket.
+"""
+
+import dataclasses
+import hashlib
+import json
+
+from django.contrib.auth import get_user_model
+from waffle.models import Switch
+
+from interp_exec.bootstrap import settings_policy
+from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode
+from interp_exec.models import ExecutorFlag
+
+DEFAULT_FLAG = "cpu.default"
+KILL_SWITCH = "cpu.kill_switch"
+
+
+def flag_name(workload: str) -> str:
+    return f"cpu.{workload}"
+
+
+def rollout_bucket(flag: str, job: CpuJob) -> float:
+    """A number in [0, 100) fixed for this flag and job: the same job, the same answer."""
+    key = job.rollout_key or json.dumps(
+        [job.workload, job.size, job.payload], sort_keys=True, default=str
+    )
+    digest = hashlib.sha256(f"{flag}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8]) % 10_000 / 100
+
+
+def is_active_for_job(flag: ExecutorFlag, job: CpuJob) -> bool:
+    if flag.pk is None:
+        return False
+    if flag.everyone is not None:
+        return bool(flag.everyone)
+    if job.user_id is not None:
+        user = get_user_model().objects.filter(pk=job.user_id).first()
+        if user is not None and flag.is_active_for_user(user):
+            return True
+    return flag.percent is not None and rollout_bucket(flag.name, job) < float(flag.percent)
+
+
+def policy_from_flags(job: CpuJob, fixed_mode: ExecutorMode | None) -> DispatchPolicy:
+    base = settings_policy(job, fixed_mode)
+    if Switch.get(KILL_SWITCH).is_active():
+        return dataclasses.replace(
+            base, mode=ExecutorMode.INLINE, source=f"switch {KILL_SWITCH} is on"
+        )
+    default = ExecutorFlag.get(DEFAULT_FLAG)
+    flag = ExecutorFlag.get(flag_name(job.workload))
+    if flag.pk is None:
+        flag = default
+    if flag.pk is None:
+        return base
+
+    if fixed_mode is not None:
+        mode, source = fixed_mode, f"fixed mode {fixed_mode.value}; limits from flag {flag.name}"
+    elif is_active_for_job(flag, job):
+        mode, source = ExecutorMode.parse(flag.mode), f"flag {flag.name} is active"
+    else:
+        mode, source = ExecutorMode.INLINE, f"flag {flag.name} is not active for this job"
+    return DispatchPolicy(
+        mode=mode,
+        min_task_size=_first_set(flag.min_task_size, default.min_task_size, base.min_task_size),
+        max_payload_bytes=_first_set(
+            flag.max_payload_bytes, default.max_payload_bytes, base.max_payload_bytes
+        ),
+        # One pool per process serves every workload: its size is the default flag's.
+        max_workers=_first_set(default.max_workers, base.max_workers),
+        timeout_s=_first_set(flag.timeout_s, default.timeout_s, base.timeout_s),
+        processes_enabled=base.processes_enabled,
+        source=source,
+    )
+
+
+def _first_set[T](*values: T | None) -> T:
+    for value in values:
+        if value is not None:
+            return value
+    raise ValueError("no value set")
+
+
+def ensure_workload_flags() -> list[str]:
+    """Create the default flag and one flag per registered workload, all inactive.
+
+    Nothing goes to a pool until an admin turns a flag on; the flags exist so the
+    admin has something to turn on. Returns the names of flags it created.
+    """
+    from interp_exec.workloads import all_workloads
+
+    created = []
+    names = [DEFAULT_FLAG, *(flag_name(w.name) for w in all_workloads())]
+    existing = set(ExecutorFlag.objects.filter(name__in=names).values_list("name", flat=True))
+    for name in names:
+        if name in existing:
+            continue
+        ExecutorFlag(
+            name=name,
+            everyone=None,
+            mode=ExecutorMode.INTERPRETERS.value,
+            note="Created inactive. Set Everyone to Yes (or a percent) to route jobs.",
+        ).save()
+        created.append(name)
+    Switch.objects.get_or_create(
+        name=KILL_SWITCH,
+        defaults={
+            "active": False,
+            "note": "On: every CPU job runs inline, whatever the flags say.",
+        },
+    )
+    return created

@@ -1,0 +1,102 @@
+"""A queued CPU job: the source of truth for its state, whatever the broker does.
+
+The broker may deliver a task twice (ORM broker redelivery) or lose it (Redis
+broker, killed worker); the record's status and lease are what decide whether a
+delivery runs the job, and completion is written once.
+"""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from interp_exec.domain import CpuJob, JobOutcome
+
+
+class JobRecordStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    REFUSED = "refused"
+
+    @classmethod
+    def finished(cls) -> frozenset[str]:
+        return frozenset({cls.OK, cls.FAILED, cls.TIMED_OUT, cls.REFUSED})
+
+
+class CpuJobRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    workload = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    seed = models.IntegerField(
+        null=True, blank=True, help_text="The payload is the workload's sample for this seed."
+    )
+    payload = models.JSONField(null=True, blank=True, help_text="An explicit payload.")
+    status = models.CharField(
+        max_length=16, choices=JobRecordStatus.choices, default=JobRecordStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    dispatch_id = models.CharField(max_length=32, blank=True, db_index=True)
+    mode_requested = models.CharField(max_length=16, blank=True)
+    mode_used = models.CharField(max_length=16, blank=True)
+    fallback_reason = models.TextField(blank=True)
+    value = models.JSONField(null=True, blank=True)
+    error_type = models.CharField(max_length=200, blank=True)
+    error_message = models.TextField(blank=True)
+    error_traceback = models.TextField(blank=True)
+    wait_ms = models.FloatField(null=True, blank=True)
+    run_ms = models.FloatField(null=True, blank=True)
+    total_ms = models.FloatField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+        verbose_name = "CPU job"
+
+    def __str__(self) -> str:
+        return f"{self.workload} ({self.size}) {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in JobRecordStatus.finished()
+
+    def to_job(self) -> CpuJob:
+        from interp_exec.workloads import get_workload
+
+        payload: Any = self.payload
+        if payload is None:
+            payload = get_workload(self.workload).sample(self.size, self.seed or 0)
+        return CpuJob(
+            workload=self.workload,
+            payload=payload,
+            size=self.size,
+            rollout_key=str(self.id),
+            user_id=self.created_by_id,
+        )
+
+    def update_from_outcome(self, outcome: JobOutcome) -> None:
+        self.status = outcome.status.value
+        self.dispatch_id = outcome.dispatch_id
+        self.mode_requested = outcome.mode_requested
+        self.mode_used = outcome.mode_used
+        self.fallback_reason = outcome.fallback_reason
+        self.value = outcome.value
+        self.error_type = outcome.error_type
+        self.error_message = outcome.error_message
+        self.error_traceback = outcome.error_traceback
+        self.wait_ms = outcome.wait_ms
+        self.run_ms = outcome.run_ms
+        self.total_ms = outcome.total_ms
