@@ -1,0 +1,1 @@
+"""Admin for benchmarks (being written)."""

@@ -1,0 +1,1 @@
+"""Admin for dispatch log (being written)."""

@@ -1,0 +1,1 @@
+"""Admin for flags (being written)."""
