@@ -3,7 +3,7 @@
 Data flow of ``map`` (``run`` is ``map`` of one)::
 
     job -> prepare (refuse bad input) -> policy (flags or settings) -> payload limit
-        -> decide_route (threshold, capability probe) -> cpu.dispatch [+ cpu.fallback]
+        -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
         -> adapters grouped by mode, each group run concurrently in its pool
         -> interpreters refused a module at run time? remember, re-run elsewhere
         -> outcome -> cpu.complete | cpu.failed | cpu.refused
@@ -133,8 +133,11 @@ class CpuDispatcher:
             "payload_bytes": prepared.payload_bytes,
             "policy_source": policy.source,
         }
-        self._tracer.emit(tracing.DISPATCH, fields)
-        if route.mode is not policy.mode:
+        # One event starts every job: cpu.fallback instead of cpu.dispatch when the
+        # route differs from the request, so tiny jobs pay for two log lines, not three.
+        if route.mode is policy.mode:
+            self._tracer.emit(tracing.DISPATCH, fields)
+        else:
             self._tracer.emit(
                 tracing.FALLBACK, {**fields, "fallback_reason": route.fallback_reason}
             )

@@ -12,12 +12,16 @@ from interp_exec.domain import UnknownExecutorMode
 EVENT_FIELDS = {"dispatch_id", "workload", "mode_requested", "mode_used", "size"}
 
 
-def test_jobs_below_min_task_size_run_inline_and_say_why(settings: Any) -> None:
+def test_jobs_below_min_task_size_run_inline_and_say_why(
+    settings: Any, port_settings: list[tuple[str, dict[str, Any]]]
+) -> None:
     settings.INTERP_EXEC = {**settings.INTERP_EXEC, "MIN_TASK_SIZE": 1000}
     outcome = get_cpu_port("interpreters").run(CpuJob("tests.echo", {"x": 1}, size=999))
     assert outcome.mode_requested == "interpreters"
     assert outcome.mode_used == "inline"
     assert "size 999 is below min_task_size 1000" in outcome.fallback_reason
+    assert [e for e, _ in port_settings] == ["cpu.fallback", "cpu.complete"]
+    assert port_settings[0][1]["fallback_reason"] == outcome.fallback_reason
 
 
 def test_mode_comes_from_settings_when_not_fixed(settings: Any) -> None:
