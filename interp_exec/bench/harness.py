@@ -1,0 +1,289 @@
+"""The benchmark harness: the same jobs through each bare adapter, side by side.
+
+Pure Python over the fixed adapters, no Django: ``run_interp_bench`` picks the
+workloads and sizes, calls ``run_benchmark`` and stores what comes back. Bare
+adapters are used, not the dispatcher, so no threshold, probe or dispatch log
+sits between the clock and the pool.
+
+Per workload, inline runs first (it is the reference for speed and for values),
+then every other mode, each on a fresh adapter and the same inputs
+(``sample(size, seed)`` for seeds ``0 .. jobs-1``)::
+
+    tree RSS baseline
+      -> construct + warm()                      pool_start_ms (cold start)
+      -> run(a tiny job) on the warm pool        first_job_ms: its round trip minus its run time
+      -> repeat x map(jobs)                      wall median / min / max, values compared
+      -> repeat x tiny jobs, one at a time       overhead_us_per_job: (wall - inline wall) / n
+      -> tree RSS after every step above         peak_rss_mb, rss_delta_mb = peak - baseline
+      -> shutdown
+
+Memory is read between the timed steps, never during them, so reading it cannot
+slow what is timed; the cost is that a peak inside a step and gone by its end is
+not seen (the workers' memory stays resident while the pool lives, so the pools'
+own figures are caught).
+"""
+
+import gc
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from multiprocessing import forkserver
+from typing import Any
+
+from interp_exec.adapters.base import ExecutionAdapter
+from interp_exec.adapters.capability import CapabilityProbe
+from interp_exec.adapters.inline import InlineAdapter
+from interp_exec.adapters.interpreters import InterpreterPoolAdapter
+from interp_exec.adapters.processes import ProcessPoolAdapter
+from interp_exec.bench.memory import process_tree_rss_mb
+from interp_exec.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
+from interp_exec.workloads import Workload, all_workloads, load_workload_modules
+from interp_exec.workloads.registry import SHIPPED_MODULES
+
+# A coarse job takes at least this long inline: the size at which a pool is
+# expected to pay off, and the only size the regression rule judges.
+COARSE_JOB_S = 0.1
+
+# Sizes that take ~150 ms a job inline on the 2-core machine the figures in
+# docs/rollout.md come from: above COARSE_JOB_S with room for a faster host.
+DEFAULT_SIZES: dict[str, int] = {
+    "transcript.readability": 150_000,  # words, ~1.05 us each
+    "audio.loudness": 300_000,  # samples, ~0.5 us each
+    "text.dedupe": 150,  # paragraphs, ~1 ms each
+}
+
+# The overhead is measured on jobs of one work unit: their own run time is a few
+# microseconds (about 1 ms for text.dedupe), and inline's is subtracted anyway.
+TINY_SIZE = 1
+TINY_JOBS = 100
+
+type Progress = Callable[[str], None]
+
+
+class BenchmarkError(InterpExecError):
+    """A benchmark that cannot be run as asked, or whose jobs did not succeed."""
+
+
+@dataclass(frozen=True, slots=True)
+class BenchOptions:
+    """How much to run: ``jobs`` coarse jobs per map, ``repeat`` maps per mode."""
+
+    jobs: int = 8
+    workers: int = 2
+    repeat: int = 5
+    modes: tuple[ExecutorMode, ...] = tuple(ExecutorMode)
+    tiny_jobs: int = TINY_JOBS
+
+    def __post_init__(self) -> None:
+        for name in ("jobs", "workers", "repeat", "tiny_jobs"):
+            if getattr(self, name) < 1:
+                raise BenchmarkError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if ExecutorMode.INLINE not in self.modes:
+            raise BenchmarkError(
+                "the modes must include inline: it is the baseline that speedup, overhead "
+                "and identical results are measured against"
+            )
+        if len(set(self.modes)) != len(self.modes):
+            raise BenchmarkError("each mode may be named only once")
+
+
+@dataclass(frozen=True, slots=True)
+class BenchTarget:
+    workload: Workload
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModeResult:
+    """The figures of one workload in one mode; ``as_dict`` is the JSON row."""
+
+    workload: str
+    mode: str
+    size: int
+    jobs: int
+    workers: int
+    wall_s_median: float
+    wall_s_min: float
+    wall_s_max: float
+    jobs_per_s: float
+    speedup_vs_inline: float
+    overhead_us_per_job: float
+    pool_start_ms: float | None
+    first_job_ms: float | None
+    peak_rss_mb: float
+    rss_delta_mb: float
+    results_identical: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    walls: list[float]
+    tiny_walls: list[float]
+    pool_start_ms: float | None
+    first_job_ms: float | None
+    peak_rss_mb: float
+    rss_delta_mb: float
+    values: list[list[Any]]
+
+
+def default_workloads(probe: CapabilityProbe | None = None) -> list[Workload]:
+    """Every shipped workload that passes the capability probe."""
+    load_workload_modules()
+    probe = probe or CapabilityProbe()
+    return [
+        w
+        for w in all_workloads()
+        if w.module in SHIPPED_MODULES and probe.verdict(w).interpreter_safe
+    ]
+
+
+def coarse_size(workload: Workload) -> int:
+    try:
+        return DEFAULT_SIZES[workload.name]
+    except KeyError:
+        raise BenchmarkError(
+            f"workload {workload.name} has no default benchmark size; give one (--size) "
+            f"at which a job takes at least {COARSE_JOB_S * 1000:.0f} ms inline"
+        ) from None
+
+
+def run_benchmark(
+    targets: Sequence[BenchTarget], options: BenchOptions, progress: Progress = print
+) -> list[ModeResult]:
+    """Measure every target in every mode of ``options``; rows grouped by workload."""
+    if ExecutorMode.PROCESSES in options.modes:
+        # The forkserver starts once per host process and then serves every process
+        # pool (a django-q2 worker keeps it for its whole life): started here, it is
+        # part of every baseline and of no single pool's start-up or memory.
+        forkserver.ensure_running()
+    results: list[ModeResult] = []
+    for number, target in enumerate(targets, start=1):
+        progress(
+            f"[{number}/{len(targets)}] {target.workload.name}: {options.jobs} jobs of size "
+            f"{target.size}, {options.repeat} repeats, {options.workers} workers"
+        )
+        results.extend(_run_target(target, options, progress))
+    return results
+
+
+def _run_target(target: BenchTarget, options: BenchOptions, progress: Progress) -> list[ModeResult]:
+    workload = target.workload
+    jobs = [
+        CpuJob(workload.name, workload.sample(target.size, seed), size=target.size)
+        for seed in range(options.jobs)
+    ]
+    tiny = CpuJob(workload.name, workload.sample(TINY_SIZE, 0), size=TINY_SIZE)
+    modes = [ExecutorMode.INLINE, *(m for m in options.modes if m is not ExecutorMode.INLINE)]
+
+    measured: dict[ExecutorMode, _Measured] = {}
+    for mode in modes:
+        progress(f"  {mode.value} ...")
+        measured[mode] = _measure(mode, workload, jobs, tiny, options)
+        median = statistics.median(measured[mode].walls)
+        progress(f"  {mode.value}: median {median:.3f} s, {options.jobs / median:.2f} jobs/s")
+
+    inline = measured[ExecutorMode.INLINE]
+    inline_median = statistics.median(inline.walls)
+    inline_tiny = statistics.median(inline.tiny_walls)
+    reference = inline.values[0]
+    return [
+        ModeResult(
+            workload=workload.name,
+            mode=mode.value,
+            size=target.size,
+            jobs=options.jobs,
+            workers=1 if mode is ExecutorMode.INLINE else options.workers,
+            wall_s_median=statistics.median(m.walls),
+            wall_s_min=min(m.walls),
+            wall_s_max=max(m.walls),
+            jobs_per_s=options.jobs / statistics.median(m.walls),
+            speedup_vs_inline=inline_median / statistics.median(m.walls),
+            overhead_us_per_job=(
+                (statistics.median(m.tiny_walls) - inline_tiny) / options.tiny_jobs * 1e6
+            ),
+            pool_start_ms=m.pool_start_ms,
+            first_job_ms=m.first_job_ms,
+            peak_rss_mb=m.peak_rss_mb,
+            rss_delta_mb=m.rss_delta_mb,
+            results_identical=all(values == reference for values in m.values),
+        )
+        for mode, m in measured.items()
+    ]
+
+
+def _measure(
+    mode: ExecutorMode,
+    workload: Workload,
+    jobs: list[CpuJob],
+    tiny: CpuJob,
+    options: BenchOptions,
+) -> _Measured:
+    gc.collect()
+    baseline = process_tree_rss_mb()
+    rss = [baseline]
+    walls: list[float] = []
+    tiny_walls: list[float] = []
+    values: list[list[Any]] = []
+    pool_start_ms: float | None = None
+    first_job_ms: float | None = None
+
+    started = time.perf_counter()
+    adapter = _new_adapter(mode, options.workers, workload.module)
+    try:
+        adapter.warm()
+        if mode is not ExecutorMode.INLINE:
+            pool_start_ms = (time.perf_counter() - started) * 1000
+            rss.append(process_tree_rss_mb())
+            first_job_ms = _require_ok(mode, [adapter.run(tiny)])[0].wait_ms
+            rss.append(process_tree_rss_mb())
+        for _ in range(options.repeat):
+            started = time.perf_counter()
+            outcomes = adapter.map(jobs)
+            walls.append(time.perf_counter() - started)
+            values.append([o.value for o in _require_ok(mode, outcomes)])
+            rss.append(process_tree_rss_mb())
+        for _ in range(options.repeat):
+            started = time.perf_counter()
+            outcomes = [adapter.run(tiny) for _ in range(options.tiny_jobs)]
+            tiny_walls.append(time.perf_counter() - started)
+            _require_ok(mode, outcomes)
+        rss.append(process_tree_rss_mb())
+    finally:
+        adapter.shutdown()
+    return _Measured(
+        walls=walls,
+        tiny_walls=tiny_walls,
+        pool_start_ms=pool_start_ms,
+        first_job_ms=first_job_ms,
+        peak_rss_mb=max(rss),
+        rss_delta_mb=max(rss) - baseline,
+        values=values,
+    )
+
+
+def _new_adapter(mode: ExecutorMode, workers: int, module: str) -> ExecutionAdapter:
+    # Both pools pre-import the workload's module in every worker while warming, as
+    # the dispatcher's pools do, so no timed job pays for an import.
+    def preload() -> tuple[str, ...]:
+        return (module,)
+
+    if mode is ExecutorMode.INTERPRETERS:
+        return InterpreterPoolAdapter(workers, preload_modules=preload)
+    if mode is ExecutorMode.PROCESSES:
+        return ProcessPoolAdapter(workers, preload_modules=preload)
+    return InlineAdapter()
+
+
+def _require_ok(mode: ExecutorMode, outcomes: list[JobOutcome]) -> list[JobOutcome]:
+    """Figures of jobs that failed would measure the failure: stop instead."""
+    for outcome in outcomes:
+        if not outcome.ok:
+            raise BenchmarkError(
+                f"workload {outcome.workload} did not run in {mode.value}: "
+                f"{outcome.status.value}, {outcome.error_type}: {outcome.error_message}"
+            )
+    return outcomes
