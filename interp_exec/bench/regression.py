@@ -30,6 +30,7 @@ class Regression:
 class RegressionVerdict:
     regressions: list[Regression]
     mismatched: list[str]
+    judged: list[str]
     not_judged: list[str]
 
     @property
@@ -62,6 +63,7 @@ def find_regressions(results: Iterable[ModeResult], tolerance: float) -> Regress
         if not result.results_identical:
             mismatched.append(f"{result.workload} ({result.mode})")
     regressions: list[Regression] = []
+    judged: list[str] = []
     not_judged: list[str] = []
     for workload, modes in by_workload.items():
         inline = modes.get(ExecutorMode.INLINE.value)
@@ -70,8 +72,10 @@ def find_regressions(results: Iterable[ModeResult], tolerance: float) -> Regress
             continue
         if inline.wall_s_median / inline.jobs < COARSE_JOB_S:
             not_judged.append(workload)
-        elif interpreters.wall_s_median > inline.wall_s_median * (1 + tolerance):
+            continue
+        judged.append(workload)
+        if interpreters.wall_s_median > inline.wall_s_median * (1 + tolerance):
             regressions.append(
                 Regression(workload, inline.wall_s_median, interpreters.wall_s_median)
             )
-    return RegressionVerdict(regressions, mismatched, not_judged)
+    return RegressionVerdict(regressions, mismatched, judged, not_judged)

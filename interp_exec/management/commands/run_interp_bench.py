@@ -1,0 +1,269 @@
+"""``manage.py run_interp_bench``: inline, subinterpreters and processes on the same jobs.
+
+Data flow::
+
+    options -> workloads (default: shipped and passing the capability probe) and sizes
+      -> bench.harness.run_benchmark (bare adapters, progress lines as it goes)
+      -> table, or one JSON object with --json, on stdout
+      -> BenchmarkRun + BenchmarkResult rows (unless --no-save)
+      -> bench.regression verdict: exit 1 with --fail-on-regression
+
+Progress goes to stdout with the table, and to stderr with ``--json`` so that
+stdout holds the JSON object and nothing else.
+"""
+
+import json
+import os
+import platform
+import socket
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.urls import reverse
+
+from interp_exec.adapters.capability import CapabilityProbe
+from interp_exec.bench.harness import (
+    COARSE_JOB_S,
+    BenchmarkError,
+    BenchOptions,
+    BenchTarget,
+    ModeResult,
+    coarse_size,
+    default_workloads,
+    run_benchmark,
+)
+from interp_exec.bench.regression import RegressionVerdict, find_regressions
+from interp_exec.bench.report import format_table
+from interp_exec.conf import get_setting
+from interp_exec.domain import ExecutorMode, InterpExecError
+from interp_exec.models import BenchmarkResult, BenchmarkRun
+from interp_exec.workloads import get_workload, load_workload_modules
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the same CPU jobs inline, on subinterpreters and in processes; print the "
+        "figures and store them for the admin's benchmark pages."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--workload",
+            action="append",
+            dest="workloads",
+            metavar="NAME",
+            help="Workload to measure; repeat for more. Default: every shipped workload "
+            "that can run in a subinterpreter.",
+        )
+        parser.add_argument(
+            "--size",
+            type=int,
+            help="Work units per job for every workload. Default: each workload's coarse "
+            "size (about 150 ms a job inline).",
+        )
+        parser.add_argument("--jobs", type=int, default=8, help="Jobs per run (default 8).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.process_cpu_count() or 1,
+            help="Workers per pool (default: the cores this process may use).",
+        )
+        parser.add_argument(
+            "--repeat", type=int, default=5, help="Timed runs per mode; the median counts."
+        )
+        parser.add_argument(
+            "--modes",
+            default=",".join(m.value for m in ExecutorMode),
+            help="Comma list of modes to compare; inline is the baseline and is required.",
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+        parser.add_argument(
+            "--tolerance",
+            type=float,
+            default=0.15,
+            help="How much slower than inline interpreters may be on coarse jobs (0.15 = 15%%).",
+        )
+        parser.add_argument(
+            "--fail-on-regression",
+            action="store_true",
+            help="Exit 1 when interpreters lose to inline beyond the tolerance on coarse jobs, "
+            "or when any mode's results differ from inline's.",
+        )
+        parser.add_argument("--no-save", action="store_true", help="Do not store the run.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_json: bool = options["json"]
+        progress_stream = self.stderr if as_json else self.stdout
+        tolerance = float(options["tolerance"])
+        if tolerance < 0:
+            raise CommandError(f"--tolerance must be 0 or more, got {tolerance}")
+        try:
+            bench_options = BenchOptions(
+                jobs=options["jobs"],
+                workers=options["workers"],
+                repeat=options["repeat"],
+                modes=_parse_modes(options["modes"]),
+            )
+            targets = _targets(options["workloads"], options["size"], bench_options.modes)
+
+            def progress(line: str) -> None:
+                progress_stream.write(line, style_func=_plain)
+                progress_stream.flush()
+
+            results = run_benchmark(targets, bench_options, progress)
+        except InterpExecError as exc:
+            raise CommandError(str(exc)) from exc
+
+        verdict = find_regressions(results, tolerance)
+        recorded = {
+            "jobs": bench_options.jobs,
+            "workers": bench_options.workers,
+            "repeat": bench_options.repeat,
+            "modes": [m.value for m in bench_options.modes],
+            "size": options["size"],
+            "workloads": [t.workload.name for t in targets],
+        }
+        run = (
+            None
+            if options["no_save"]
+            else _save(results, verdict, recorded, bench_options.workers, tolerance)
+        )
+
+        if as_json:
+            document = _document(results, verdict, recorded, tolerance, run)
+            self.stdout.write(json.dumps(document, indent=2))
+        else:
+            self._print_report(results, verdict, tolerance, run)
+        if options["fail_on_regression"] and verdict.failed:
+            raise CommandError(verdict.message(tolerance))
+
+    def _print_report(
+        self,
+        results: list[ModeResult],
+        verdict: RegressionVerdict,
+        tolerance: float,
+        run: BenchmarkRun | None,
+    ) -> None:
+        self.stdout.write("")
+        self.stdout.write(format_table(results))
+        self.stdout.write("")
+        if verdict.mismatched:
+            self.stdout.write(
+                self.style.ERROR("Results differ from inline's: " + ", ".join(verdict.mismatched))
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS("Every mode returned results identical to inline.")
+            )
+        if verdict.regressions:
+            self.stdout.write(self.style.ERROR(verdict.message(tolerance)))
+        elif verdict.judged:
+            self.stdout.write(
+                f"No regression: interpreters within {tolerance:.0%} of inline, or faster, "
+                f"on coarse jobs of: {', '.join(verdict.judged)}"
+            )
+        if verdict.not_judged:
+            self.stdout.write(
+                f"Not judged (jobs under {COARSE_JOB_S * 1000:.0f} ms inline): "
+                + ", ".join(verdict.not_judged)
+            )
+        if run is not None:
+            path = reverse("admin:interp_exec_benchmarkrun_change", args=[run.pk])
+            self.stdout.write(f"Saved as benchmark run {run.pk}: {path}")
+
+
+def _plain(text: str) -> str:
+    # Progress is not an error: no red, even on stderr.
+    return text
+
+
+def _parse_modes(value: str) -> tuple[ExecutorMode, ...]:
+    return tuple(ExecutorMode.parse(name.strip()) for name in value.split(",") if name.strip())
+
+
+def _targets(
+    names: list[str] | None, size: int | None, modes: tuple[ExecutorMode, ...]
+) -> list[BenchTarget]:
+    if size is not None and size < 1:
+        raise BenchmarkError(f"--size must be at least 1, got {size}")
+    # Host projects' workloads too: --workload may name one of them.
+    load_workload_modules(get_setting("WORKLOADS"))
+    probe = CapabilityProbe()
+    if not names:
+        workloads = default_workloads(probe)
+    else:
+        workloads = [get_workload(name) for name in dict.fromkeys(names)]
+        if ExecutorMode.INTERPRETERS in modes:
+            for workload in workloads:
+                verdict = probe.verdict(workload)
+                if not verdict.interpreter_safe:
+                    raise BenchmarkError(
+                        f"{workload.name} cannot run in a subinterpreter ({verdict.reason}); "
+                        "leave interpreters out of --modes to compare the other modes"
+                    )
+    return [BenchTarget(w, size if size is not None else coarse_size(w)) for w in workloads]
+
+
+@transaction.atomic
+def _save(
+    results: list[ModeResult],
+    verdict: RegressionVerdict,
+    recorded: dict[str, Any],
+    workers: int,
+    tolerance: float,
+) -> BenchmarkRun:
+    run = BenchmarkRun.objects.create(
+        host=socket.gethostname(),
+        cpu_count=os.cpu_count() or 1,
+        workers=workers,
+        python_version=platform.python_version(),
+        git_revision=_git_revision(),
+        options=recorded,
+        tolerance=tolerance,
+        regressions=[r.workload for r in verdict.regressions],
+    )
+    BenchmarkResult.objects.bulk_create(
+        BenchmarkResult(run=run, **result.as_dict()) for result in results
+    )
+    return run
+
+
+def _document(
+    results: list[ModeResult],
+    verdict: RegressionVerdict,
+    recorded: dict[str, Any],
+    tolerance: float,
+    run: BenchmarkRun | None,
+) -> dict[str, Any]:
+    return {
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "host": socket.gethostname(),
+        "git_revision": run.git_revision if run is not None else _git_revision(),
+        "options": recorded,
+        "tolerance": tolerance,
+        "regressions": [r.workload for r in verdict.regressions],
+        "mismatched": verdict.mismatched,
+        "not_judged": verdict.not_judged,
+        "run_id": run.pk if run is not None else None,
+        "results": [r.as_dict() for r in results],
+    }
+
+
+def _git_revision() -> str:
+    """The commit of the code being measured, or "" without git or a repository."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except OSError, subprocess.TimeoutExpired:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
