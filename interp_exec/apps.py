@@ -1,30 +1,21 @@
-from typing import Any
-
-from django.apps import AppConfig
-from django.core.exceptions import ImproperlyConfigured
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
 class InterpExecConfig(AppConfig):
-    """Loads the workload registry at start-up, so a bad module fails loudly and early."""
+    """Wires the app's signal receivers; nothing else happens at start-up."""
 
     name = "interp_exec"
     verbose_name = "CPU execution"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from interp_exec.conf import get_setting
-        from interp_exec.domain.errors import WorkloadRegistrationError
-        from interp_exec.workloads import load_workload_modules
+        from interp_exec import receivers
 
-        try:
-            load_workload_modules(get_setting("WORKLOADS"))
-        except WorkloadRegistrationError as exc:
-            raise ImproperlyConfigured(str(exc)) from exc
-        post_migrate.connect(_create_workload_flags, sender=self)
+        post_migrate.connect(receivers.create_workload_flags, sender=self)
+        # The app works without django-q2 (direct calls through the port); its
+        # worker signal exists only where the task queue is installed.
+        if apps.is_installed("django_q"):
+            from django_q.signals import post_spawn
 
-
-def _create_workload_flags(**kwargs: Any) -> None:
-    from interp_exec.flags import ensure_workload_flags
-
-    ensure_workload_flags()
+            post_spawn.connect(receivers.warm_worker_pool, dispatch_uid="interp_exec.warm_up")

@@ -18,9 +18,11 @@ import json
 from django.contrib.auth import get_user_model
 from waffle.models import Switch
 
+from interp_exec import conf
 from interp_exec.bootstrap import settings_policy
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode
 from interp_exec.models import ExecutorFlag
+from interp_exec.workloads import all_workloads, load_workload_modules
 
 DEFAULT_FLAG = "cpu.default"
 KILL_SWITCH = "cpu.kill_switch"
@@ -91,32 +93,49 @@ def _first_set[T](*values: T | None) -> T:
     raise ValueError("no value set")
 
 
+def pool_size() -> int:
+    """Workers per pool in this process: ``cpu.default``'s max_workers, else the settings'.
+
+    One pool serves every workload, so only the default flag sizes it.
+    """
+    return _first_set(ExecutorFlag.get(DEFAULT_FLAG).max_workers, conf.default_max_workers())
+
+
 def ensure_workload_flags() -> list[str]:
     """Create the default flag and one flag per registered workload, all inactive.
 
     Nothing goes to a pool until an admin turns a flag on; the flags exist so the
-    admin has something to turn on. Returns the names of flags it created.
-    """
-    from interp_exec.workloads import all_workloads
+    admin has something to turn on. Waffle's own default makes a new flag active
+    for superusers, which would send an admin's jobs to a pool: it is turned off.
+    Returns the names of flags it created.
 
-    created = []
+    Rows are inserted with ``bulk_create``, not ``save()``: saving clears waffle's
+    cache entries, and on a first ``migrate`` (when this runs) the database cache's
+    table does not exist yet. A cached "no such flag" entry from before can only
+    delay a new, inactive flag until the entry expires.
+    """
+    load_workload_modules(conf.get_setting("WORKLOADS"))
     names = [DEFAULT_FLAG, *(flag_name(w.name) for w in all_workloads())]
     existing = set(ExecutorFlag.objects.filter(name__in=names).values_list("name", flat=True))
-    for name in names:
-        if name in existing:
-            continue
+    missing = [name for name in names if name not in existing]
+    ExecutorFlag.objects.bulk_create(
         ExecutorFlag(
             name=name,
             everyone=None,
+            superusers=False,
             mode=ExecutorMode.INTERPRETERS.value,
             note="Created inactive. Set Everyone to Yes (or a percent) to route jobs.",
-        ).save()
-        created.append(name)
-    Switch.objects.get_or_create(
-        name=KILL_SWITCH,
-        defaults={
-            "active": False,
-            "note": "On: every CPU job runs inline, whatever the flags say.",
-        },
+        )
+        for name in missing
     )
-    return created
+    if not Switch.objects.filter(name=KILL_SWITCH).exists():
+        Switch.objects.bulk_create(
+            [
+                Switch(
+                    name=KILL_SWITCH,
+                    active=False,
+                    note="On: every CPU job runs inline, whatever the flags say.",
+                )
+            ]
+        )
+    return missing

@@ -5,22 +5,25 @@ broker, killed worker); the record's status and lease are what decide whether a
 delivery runs the job, and completion is written once.
 """
 
+import contextlib
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 
-from interp_exec.domain import CpuJob, JobOutcome
+from interp_exec.domain import CpuJob, JobOutcome, UnknownWorkload
 
 
 class JobRecordStatus(models.TextChoices):
-    QUEUED = "queued"
-    RUNNING = "running"
-    OK = "ok"
-    FAILED = "failed"
-    TIMED_OUT = "timed_out"
-    REFUSED = "refused"
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    OK = "ok", "ok"
+    FAILED = "failed", "failed"
+    TIMED_OUT = "timed_out", "timed out"
+    REFUSED = "refused", "refused"
 
     @classmethod
     def finished(cls) -> frozenset[str]:
@@ -69,16 +72,30 @@ class CpuJobRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.workload} ({self.size}) {self.status}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("interp_exec:job-detail", args=[self.pk])
+
     @property
     def is_finished(self) -> bool:
         return self.status in JobRecordStatus.finished()
 
+    @property
+    def lease_expired(self) -> bool:
+        """Running, but past its lease: the worker that claimed it stopped before finishing."""
+        return (
+            self.status == JobRecordStatus.RUNNING
+            and self.lease_expires_at is not None
+            and self.lease_expires_at < timezone.now()
+        )
+
     def to_job(self) -> CpuJob:
+        """The domain job; an unknown workload keeps no payload, and the port refuses it."""
         from interp_exec.workloads import get_workload
 
         payload: Any = self.payload
         if payload is None:
-            payload = get_workload(self.workload).sample(self.size, self.seed or 0)
+            with contextlib.suppress(UnknownWorkload):
+                payload = get_workload(self.workload).sample(self.size, self.seed or 0)
         return CpuJob(
             workload=self.workload,
             payload=payload,
@@ -87,16 +104,20 @@ class CpuJobRecord(models.Model):
             user_id=self.created_by_id,
         )
 
-    def update_from_outcome(self, outcome: JobOutcome) -> None:
-        self.status = outcome.status.value
-        self.dispatch_id = outcome.dispatch_id
-        self.mode_requested = outcome.mode_requested
-        self.mode_used = outcome.mode_used
-        self.fallback_reason = outcome.fallback_reason
-        self.value = outcome.value
-        self.error_type = outcome.error_type
-        self.error_message = outcome.error_message
-        self.error_traceback = outcome.error_traceback
-        self.wait_ms = outcome.wait_ms
-        self.run_ms = outcome.run_ms
-        self.total_ms = outcome.total_ms
+    @staticmethod
+    def outcome_columns(outcome: JobOutcome) -> dict[str, Any]:
+        """The columns an outcome sets, for one conditional ``UPDATE`` that finishes a job."""
+        return {
+            "status": outcome.status.value,
+            "dispatch_id": outcome.dispatch_id,
+            "mode_requested": outcome.mode_requested,
+            "mode_used": outcome.mode_used,
+            "fallback_reason": outcome.fallback_reason,
+            "value": outcome.value,
+            "error_type": outcome.error_type,
+            "error_message": outcome.error_message,
+            "error_traceback": outcome.error_traceback,
+            "wait_ms": outcome.wait_ms,
+            "run_ms": outcome.run_ms,
+            "total_ms": outcome.total_ms,
+        }

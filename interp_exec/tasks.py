@@ -1,0 +1,116 @@
+"""The django-q2 task that runs one queued CPU job, and runs it to completion once.
+
+Data flow::
+
+    queue_cpu_job -> (after commit) async_task("interp_exec.tasks.run_cpu_job", id)
+      -> a qcluster worker: claim -> get_cpu_port().run(record.to_job()) -> finish
+
+The broker may deliver a task again (a retry after a lost acknowledgement, a
+worker killed half-way). So the record, not the delivery, decides: a delivery
+runs the job only if it can *claim* the record (one conditional UPDATE: the job
+is queued, or running under a lease that expired because its worker died), and
+it *finishes* with another conditional UPDATE that matches only while the record
+is still running under this delivery's attempt number. A late or duplicate
+delivery can therefore neither run a finished job again nor overwrite its outcome.
+"""
+
+import traceback
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_q.exceptions import TimeoutException
+
+from interp_exec import conf, get_cpu_port
+from interp_exec.models import CpuJobRecord, JobRecordStatus
+
+# A claim outlives the longest a delivery can run by this much, so a slow but live
+# attempt is never taken over; the broker's retry comes later still (see settings).
+LEASE_MARGIN_S = 60.0
+# Only when neither the task queue nor INTERP_EXEC sets a time limit.
+UNLIMITED_LEASE_S = 3600.0
+
+_logger = structlog.get_logger(__name__)
+
+
+def task_queue_timeout_s() -> float | None:
+    """Seconds django-q2 lets a task run before it kills the worker (``Q_CLUSTER["timeout"]``)."""
+    timeout = getattr(settings, "Q_CLUSTER", {}).get("timeout")
+    return float(timeout) if timeout else None
+
+
+def lease_duration() -> timedelta:
+    """How long a claim holds: until the worker running it must have finished or died."""
+    limit = task_queue_timeout_s() or conf.get_setting("TIMEOUT_S") or UNLIMITED_LEASE_S
+    return timedelta(seconds=float(limit) + LEASE_MARGIN_S)
+
+
+def claim(record_id: uuid.UUID | str) -> int | None:
+    """Take the job for this delivery; its attempt number, or None if it is not claimable."""
+    now = timezone.now()
+    claimable = Q(status=JobRecordStatus.QUEUED) | Q(
+        status=JobRecordStatus.RUNNING, lease_expires_at__lt=now
+    )
+    with transaction.atomic():
+        claimed = (
+            CpuJobRecord.objects.filter(claimable, pk=record_id).update(
+                status=JobRecordStatus.RUNNING,
+                attempts=F("attempts") + 1,
+                lease_expires_at=now + lease_duration(),
+                started_at=now,
+            )
+            == 1
+        )
+        if not claimed:
+            return None
+        # Same transaction: no other delivery can claim between the UPDATE and this read.
+        return CpuJobRecord.objects.values_list("attempts", flat=True).get(pk=record_id)
+
+
+def finish(record_id: uuid.UUID | str, attempt: int, columns: dict[str, Any]) -> bool:
+    """Store the final state, only if this attempt still owns the job; True if stored."""
+    stored = CpuJobRecord.objects.filter(
+        pk=record_id, status=JobRecordStatus.RUNNING, attempts=attempt
+    ).update(**columns, finished_at=timezone.now(), lease_expires_at=None)
+    return stored == 1
+
+
+def run_cpu_job(record_id: uuid.UUID | str) -> str:
+    """Run the job of one ``CpuJobRecord``; returns its final status (the task's result)."""
+    log = _logger.bind(job_id=str(record_id))
+    attempt = claim(record_id)
+    if attempt is None:
+        status = CpuJobRecord.objects.filter(pk=record_id).values_list("status", flat=True).first()
+        log.info("cpu.job_not_claimed", status=status)
+        return f"not run: the job is {status or 'gone'}"
+    log = log.bind(attempt=attempt)
+    try:
+        record = CpuJobRecord.objects.get(pk=record_id)
+        outcome = get_cpu_port().run(record.to_job())
+    except TimeoutException as exc:
+        # django-q2 stops the task (and then its worker); the job cannot finish.
+        log.warning("cpu.job_stopped_by_task_queue", error=str(exc))
+        finish(record_id, attempt, _error_columns(JobRecordStatus.TIMED_OUT, exc))
+        raise
+    except Exception as exc:
+        log.exception("cpu.job_crashed")
+        finish(record_id, attempt, _error_columns(JobRecordStatus.FAILED, exc))
+        raise
+    if not finish(record_id, attempt, CpuJobRecord.outcome_columns(outcome)):
+        log.warning("cpu.job_outcome_discarded", reason="another attempt owns the job now")
+        return "discarded: another attempt owns the job"
+    return outcome.status.value
+
+
+def _error_columns(status: JobRecordStatus, exc: BaseException) -> dict[str, Any]:
+    return {
+        "status": status,
+        "error_type": type(exc).__name__,
+        "error_message": str(exc) or repr(exc),
+        "error_traceback": "".join(traceback.format_exception(exc)),
+    }
