@@ -53,11 +53,14 @@ def bar_chart(
     *,
     chart_id: str,
     title: str,
-    unit: str,
+    suffix: str,
     decimals: int = 2,
     reference: ReferenceLine | None = None,
 ) -> str:
-    """An SVG document fragment: ``title`` on top, a legend, then the grouped bars."""
+    """An SVG element: ``title`` on top, a legend, then the grouped bars.
+
+    Each bar's value is written after it with ``suffix`` (its unit: " jobs/s", "x").
+    """
     groups: dict[str, list[Bar]] = {}
     for bar in bars:
         groups.setdefault(bar.group, []).append(bar)
@@ -74,7 +77,7 @@ def bar_chart(
         y += _GROUP_LABEL
         for bar in sorted(members, key=lambda b: modes.index(b.mode)):
             width = max(bar.value, 0.0) * scale
-            value = f"{bar.value:.{decimals}f} {unit}"
+            value = f"{bar.value:.{decimals}f}{suffix}"
             body.append(
                 f'<text x="{_LEFT - 6}" y="{y + 12}" text-anchor="end">{escape(bar.mode)}</text>'
                 f'<rect class="bar mode-{mode_class(bar.mode)}" x="{_LEFT}" y="{y}" '
@@ -90,7 +93,7 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" '
         f'viewBox="0 0 {_WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-title" '
-        'font-family="system-ui, sans-serif" font-size="12" '
+        'font-family="system-ui, sans-serif" font-size="13" '
         'style="max-width: 48rem; height: auto; display: block">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<text x="0" y="16" font-size="15" font-weight="bold">{escape(title)}</text>',

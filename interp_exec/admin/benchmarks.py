@@ -181,13 +181,13 @@ def run_charts(run: BenchmarkRun) -> list[SafeString]:
         [Bar(r.workload, r.mode, r.jobs_per_s) for r in results],
         chart_id=f"run-{run.pk}-throughput",
         title="Throughput by mode (jobs/s, higher is better)",
-        unit="jobs/s",
+        suffix=" jobs/s",
     )
     speedup = bar_chart(
         [Bar(r.workload, r.mode, r.speedup_vs_inline) for r in results],
         chart_id=f"run-{run.pk}-speedup",
         title=f"Speedup over inline (x; ideal = {run.workers} workers)",
-        unit="x",
+        suffix="x",
         reference=ReferenceLine(run.workers, f"ideal {run.workers}x"),
     )
     # bar_chart escapes every label it writes; the rest is markup it made itself.

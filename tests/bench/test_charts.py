@@ -28,7 +28,7 @@ def test_one_bar_per_mode_per_workload_sized_by_value() -> None:
         ],
         chart_id="c",
         title="Throughput",
-        unit="jobs/s",
+        suffix=" jobs/s",
     )
 
     bars = bars_of(svg)
@@ -50,7 +50,7 @@ def test_labels_are_escaped() -> None:
         [Bar("<script>alert(1)</script>", 'x" onload="y', 1.0)],
         chart_id='id"><b>',
         title="A & B",
-        unit="<u>",
+        suffix="<u>",
     )
 
     assert "<script>" not in svg
@@ -66,7 +66,7 @@ def test_reference_line_sits_at_its_value_on_the_bars_scale() -> None:
         [Bar("w", "inline", 1.0), Bar("w", "interpreters", 1.5)],
         chart_id="s",
         title="Speedup",
-        unit="x",
+        suffix="x",
         reference=ReferenceLine(2.0, "ideal 2x"),
     )
 
@@ -80,7 +80,7 @@ def test_reference_line_sits_at_its_value_on_the_bars_scale() -> None:
 
 
 def test_an_empty_chart_says_so() -> None:
-    svg = bar_chart([], chart_id="e", title="Nothing", unit="x")
+    svg = bar_chart([], chart_id="e", title="Nothing", suffix="x")
 
     assert bars_of(svg) == []
     assert "No results" in svg
