@@ -1,11 +1,28 @@
 """Helpers to set executor flags and post admin change forms in tests."""
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django import forms
+from django.core.cache import cache
 from django.test import Client
 
 from interp_exec.models import ExecutorFlag
+from interp_exec.queueing import registered_workloads
+
+
+@pytest.fixture
+def empty_cache(db: None) -> Iterator[None]:
+    """Start and end with an empty site cache, with every workload registered.
+
+    The cache is a database table that a transactional test's flush does not
+    empty, so a flag cached by one test would otherwise leak into the next.
+    """
+    registered_workloads()
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def set_flag(name: str, **fields: Any) -> ExecutorFlag:

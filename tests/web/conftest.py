@@ -1,22 +1,13 @@
-"""Fixtures for the Django-facing side: flags, jobs, views and admin pages.
-
-The site's cache is a database table that a transactional test's flush does not
-empty, so a flag cached by one test could leak into the next: each test here
-starts and ends with an empty cache.
-"""
-
-from collections.abc import Iterator
+"""Fixtures for the Django-facing side: flags, jobs, views and admin pages."""
 
 import pytest
-from django.core.cache import cache
 
 import tests.workload_fixtures  # noqa: F401 - registers the tests.* workloads
-from interp_exec.queueing import registered_workloads
+from tests.flag_helpers import empty_cache
+
+__all__ = ["empty_cache"]
 
 
 @pytest.fixture(autouse=True)
-def empty_cache(db: None) -> Iterator[None]:
-    registered_workloads()
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_cache(empty_cache: None) -> None:
+    """Every test here starts with an empty cache (see ``empty_cache``)."""
