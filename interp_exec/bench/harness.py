@@ -5,29 +5,34 @@ workloads and sizes, calls ``run_benchmark`` and stores what comes back. Bare
 adapters are used, not the dispatcher, so no threshold, probe or dispatch log
 sits between the clock and the pool.
 
-Per workload, inline runs first (it is the reference for speed and for values),
-then every other mode, each on a fresh adapter and the same inputs
-(``sample(size, seed)`` for seeds ``0 .. jobs-1``)::
+Per workload, every mode gets the same inputs (``sample(size, seed)`` for seeds
+``0 .. jobs-1``) and is measured in two phases, each on fresh adapters::
 
-    tree RSS baseline
-      -> construct + warm()                      pool_start_ms (cold start)
-      -> run(a tiny job) on the warm pool        first_job_ms: its round trip minus its run time
-      -> repeat x map(jobs)                      wall median / min / max, values compared
-      -> repeat x tiny jobs, one at a time       overhead_us_per_job: (wall - inline wall) / n
-      -> tree RSS after every step above         peak_rss_mb, rss_delta_mb = peak - baseline
-      -> shutdown
+    cold, one mode at a time, alone:
+      tree RSS baseline
+        -> construct + warm()                     pool_start_ms (cold start)
+        -> run(a tiny job)                        first_job_ms: its round trip minus its run time
+        -> map(jobs), untimed                     values compared; tree RSS after
+                                                  peak_rss_mb, rss_delta_mb = peak - baseline
+    warm, every mode's pool started, then in rounds:
+      round r: map(jobs) in each mode, the order rotated every round
+                                                  wall median / min / max, values compared
+      round r: tiny jobs one at a time in each mode
+                                                  overhead_us_per_job: (wall - inline wall) / n
 
-Memory is read between the timed steps, never during them, so reading it cannot
-slow what is timed; the cost is that a peak inside a step and gone by its end is
-not seen (the workers' memory stays resident while the pool lives, so the pools'
-own figures are caught).
+Taking turns within each round means a burst of load from elsewhere on the host
+slows every mode, not only the one that happened to be running; medians over
+the rounds then compare like with like. Memory is read only in the cold phase,
+between steps and never while one is timed, and with no other pool alive; the
+workers' memory stays resident while their pool lives, so reading after the
+untimed run sees what the pool holds.
 """
 
 import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from multiprocessing import forkserver
 from typing import Any
 
@@ -120,14 +125,19 @@ class ModeResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Measured:
-    walls: list[float]
-    tiny_walls: list[float]
+class _Cold:
     pool_start_ms: float | None
     first_job_ms: float | None
     peak_rss_mb: float
     rss_delta_mb: float
-    values: list[list[Any]]
+    values: list[Any]
+
+
+@dataclass(slots=True)
+class _Warm:
+    walls: list[float] = field(default_factory=list)
+    tiny_walls: list[float] = field(default_factory=list)
+    values: list[list[Any]] = field(default_factory=list)
 
 
 def default_workloads(probe: CapabilityProbe | None = None) -> list[Workload]:
@@ -179,90 +189,111 @@ def _run_target(target: BenchTarget, options: BenchOptions, progress: Progress) 
     tiny = CpuJob(workload.name, workload.sample(TINY_SIZE, 0), size=TINY_SIZE)
     modes = [ExecutorMode.INLINE, *(m for m in options.modes if m is not ExecutorMode.INLINE)]
 
-    measured: dict[ExecutorMode, _Measured] = {}
+    cold: dict[ExecutorMode, _Cold] = {}
     for mode in modes:
-        progress(f"  {mode.value} ...")
-        measured[mode] = _measure(mode, workload, jobs, tiny, options)
-        median = statistics.median(measured[mode].walls)
-        progress(f"  {mode.value}: median {median:.3f} s, {options.jobs / median:.2f} jobs/s")
-
-    inline = measured[ExecutorMode.INLINE]
-    inline_median = statistics.median(inline.walls)
-    inline_tiny = statistics.median(inline.tiny_walls)
-    reference = inline.values[0]
-    return [
-        ModeResult(
-            workload=workload.name,
-            mode=mode.value,
-            size=target.size,
-            jobs=options.jobs,
-            workers=1 if mode is ExecutorMode.INLINE else options.workers,
-            wall_s_median=statistics.median(m.walls),
-            wall_s_min=min(m.walls),
-            wall_s_max=max(m.walls),
-            jobs_per_s=options.jobs / statistics.median(m.walls),
-            speedup_vs_inline=inline_median / statistics.median(m.walls),
-            overhead_us_per_job=(
-                (statistics.median(m.tiny_walls) - inline_tiny) / options.tiny_jobs * 1e6
-            ),
-            pool_start_ms=m.pool_start_ms,
-            first_job_ms=m.first_job_ms,
-            peak_rss_mb=m.peak_rss_mb,
-            rss_delta_mb=m.rss_delta_mb,
-            results_identical=all(values == reference for values in m.values),
+        cold[mode] = _cold(mode, workload, jobs, tiny, options.workers)
+        started = cold[mode].pool_start_ms
+        progress(
+            f"  {mode.value}: cold start "
+            + ("-" if started is None else f"{started:.0f} ms")
+            + f", memory +{cold[mode].rss_delta_mb:.1f} MB"
         )
-        for mode, m in measured.items()
-    ]
+    warm = _warm(modes, workload, jobs, tiny, options, progress)
+
+    inline_median = statistics.median(warm[ExecutorMode.INLINE].walls)
+    inline_tiny = statistics.median(warm[ExecutorMode.INLINE].tiny_walls)
+    reference = cold[ExecutorMode.INLINE].values
+    results = []
+    for mode in modes:
+        c, w = cold[mode], warm[mode]
+        median = statistics.median(w.walls)
+        results.append(
+            ModeResult(
+                workload=workload.name,
+                mode=mode.value,
+                size=target.size,
+                jobs=options.jobs,
+                workers=1 if mode is ExecutorMode.INLINE else options.workers,
+                wall_s_median=median,
+                wall_s_min=min(w.walls),
+                wall_s_max=max(w.walls),
+                jobs_per_s=options.jobs / median,
+                speedup_vs_inline=inline_median / median,
+                overhead_us_per_job=(
+                    (statistics.median(w.tiny_walls) - inline_tiny) / options.tiny_jobs * 1e6
+                ),
+                pool_start_ms=c.pool_start_ms,
+                first_job_ms=c.first_job_ms,
+                peak_rss_mb=c.peak_rss_mb,
+                rss_delta_mb=c.rss_delta_mb,
+                results_identical=all(v == reference for v in [c.values, *w.values]),
+            )
+        )
+    return results
 
 
-def _measure(
-    mode: ExecutorMode,
-    workload: Workload,
-    jobs: list[CpuJob],
-    tiny: CpuJob,
-    options: BenchOptions,
-) -> _Measured:
+def _cold(
+    mode: ExecutorMode, workload: Workload, jobs: list[CpuJob], tiny: CpuJob, workers: int
+) -> _Cold:
+    """Start one pool alone: its start-up, its first job, and the memory it adds."""
     gc.collect()
     baseline = process_tree_rss_mb()
-    rss = [baseline]
-    walls: list[float] = []
-    tiny_walls: list[float] = []
-    values: list[list[Any]] = []
     pool_start_ms: float | None = None
     first_job_ms: float | None = None
-
     started = time.perf_counter()
-    adapter = _new_adapter(mode, options.workers, workload.module)
+    adapter = _new_adapter(mode, workers, workload.module)
     try:
         adapter.warm()
         if mode is not ExecutorMode.INLINE:
             pool_start_ms = (time.perf_counter() - started) * 1000
-            rss.append(process_tree_rss_mb())
             first_job_ms = _require_ok(mode, [adapter.run(tiny)])[0].wait_ms
-            rss.append(process_tree_rss_mb())
-        for _ in range(options.repeat):
-            started = time.perf_counter()
-            outcomes = adapter.map(jobs)
-            walls.append(time.perf_counter() - started)
-            values.append([o.value for o in _require_ok(mode, outcomes)])
-            rss.append(process_tree_rss_mb())
-        for _ in range(options.repeat):
-            started = time.perf_counter()
-            outcomes = [adapter.run(tiny) for _ in range(options.tiny_jobs)]
-            tiny_walls.append(time.perf_counter() - started)
-            _require_ok(mode, outcomes)
-        rss.append(process_tree_rss_mb())
+        after_start = process_tree_rss_mb()
+        values = [o.value for o in _require_ok(mode, adapter.map(jobs))]
+        peak = max(after_start, process_tree_rss_mb())
     finally:
         adapter.shutdown()
-    return _Measured(
-        walls=walls,
-        tiny_walls=tiny_walls,
-        pool_start_ms=pool_start_ms,
-        first_job_ms=first_job_ms,
-        peak_rss_mb=max(rss),
-        rss_delta_mb=max(rss) - baseline,
-        values=values,
-    )
+    return _Cold(pool_start_ms, first_job_ms, peak, peak - baseline, values)
+
+
+def _warm(
+    modes: list[ExecutorMode],
+    workload: Workload,
+    jobs: list[CpuJob],
+    tiny: CpuJob,
+    options: BenchOptions,
+    progress: Progress,
+) -> dict[ExecutorMode, _Warm]:
+    """Every mode's pool warm at once; timed runs taking turns, round by round."""
+    adapters = {mode: _new_adapter(mode, options.workers, workload.module) for mode in modes}
+    measured = {mode: _Warm() for mode in modes}
+    try:
+        for adapter in adapters.values():
+            adapter.warm()
+        for round_ in range(options.repeat):
+            walls = []
+            for mode in _rotated(modes, round_):
+                started = time.perf_counter()
+                outcomes = adapters[mode].map(jobs)
+                measured[mode].walls.append(time.perf_counter() - started)
+                measured[mode].values.append([o.value for o in _require_ok(mode, outcomes)])
+                walls.append(f"{mode.value} {measured[mode].walls[-1]:.3f} s")
+            progress(f"  round {round_ + 1}/{options.repeat}: " + ", ".join(walls))
+        for round_ in range(options.repeat):
+            for mode in _rotated(modes, round_):
+                started = time.perf_counter()
+                outcomes = [adapters[mode].run(tiny) for _ in range(options.tiny_jobs)]
+                measured[mode].tiny_walls.append(time.perf_counter() - started)
+                _require_ok(mode, outcomes)
+    finally:
+        for adapter in adapters.values():
+            adapter.shutdown()
+    return measured
+
+
+def _rotated(modes: list[ExecutorMode], by: int) -> list[ExecutorMode]:
+    """Each mode goes first in turn, so none always runs just after another."""
+    by %= len(modes)
+    return modes[by:] + modes[:by]
 
 
 def _new_adapter(mode: ExecutorMode, workers: int, module: str) -> ExecutionAdapter:
