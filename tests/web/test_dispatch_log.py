@@ -166,8 +166,8 @@ def test_the_dispatch_log_admin_is_read_only(admin_client: Client) -> None:
         ({"status": "failed", "workload": "audio.loudness"}, 1),
         ({"q": "PayloadTooLarge"}, 1),
         ({"q": "text.dedupe-"}, 1),
-        ({"created_at__gte": "2000-01-01"}, 7),
-        ({"created_at__gte": "2999-01-01"}, 0),
+        ({"created_at__gte": "2000-01-01T00:00:00+00:00"}, 7),
+        ({"created_at__gte": "2999-01-01T00:00:00+00:00"}, 0),
     ],
 )
 def test_the_dispatch_log_admin_filters_and_searches(

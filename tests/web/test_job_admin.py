@@ -32,7 +32,7 @@ def jobs(admin_user: User) -> list[CpuJobRecord]:
         ({"mode_used": "inline"}, 2),
         ({"q": "PayloadRejectedError"}, 1),
         ({"q": "admin"}, 1),
-        ({"created_at__gte": "2999-01-01"}, 0),
+        ({"created_at__gte": "2999-01-01T00:00:00+00:00"}, 0),
     ],
 )
 @pytest.mark.usefixtures("jobs")

@@ -1,0 +1,70 @@
+"""queue_cpu_job: the service behind the form, also for code that queues its own data."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from django_q.models import OrmQ
+
+from interp_exec.domain import InvalidJob, UnknownWorkload
+from interp_exec.job_status import job_status
+from interp_exec.models import CpuJobRecord
+from interp_exec.queueing import queue_cpu_job
+from interp_exec.tasks import run_cpu_job
+
+
+def test_an_explicit_payload_is_stored_and_run_as_given(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        record = queue_cpu_job("tests.echo", 2, payload={"episode": 12}, user=AnonymousUser())
+
+    run_cpu_job(record.pk)
+    record.refresh_from_db()
+    assert record.created_by is None
+    assert record.payload == record.value == {"episode": 12}
+    assert OrmQ.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"workload": "no.such", "size": 1}, UnknownWorkload, "registered workloads: "),
+        ({"workload": "tests.echo", "size": 0}, InvalidJob, "from 1 to"),
+        ({"workload": "tests.echo", "size": True}, InvalidJob, "whole number"),
+        ({"workload": "tests.echo", "size": 1, "payload": {1, 2}}, InvalidJob, "JSON"),
+        (
+            {"workload": "tests.echo", "size": 1, "payload": {"x": float("nan")}},
+            InvalidJob,
+            "JSON",
+        ),
+    ],
+)
+def test_a_bad_job_is_refused_and_nothing_is_stored(
+    django_capture_on_commit_callbacks: Any,
+    arguments: dict[str, Any],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(error, match=message):
+        queue_cpu_job(**arguments)
+
+    assert not CpuJobRecord.objects.exists()
+    assert not OrmQ.objects.exists()
+
+
+def test_a_job_whose_worker_died_says_so_on_its_status() -> None:
+    record = CpuJobRecord.objects.create(
+        workload="tests.echo",
+        size=1,
+        status="running",
+        attempts=1,
+        lease_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    status = job_status(record)
+
+    assert status["finished"] is False
+    assert "stopped before finishing" in status["display"]["note"]
