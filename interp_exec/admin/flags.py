@@ -102,7 +102,7 @@ class ExecutorFlagForm(_FlagForm):
         if (
             cleaned.get("max_workers") is not None
             and name.startswith("cpu.")
-            and (name != DEFAULT_FLAG)
+            and name != DEFAULT_FLAG
         ):
             self.add_error(
                 "max_workers",
