@@ -10,7 +10,7 @@ class InterpExecConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from interp_exec import receivers
+        from interp_exec import checks, receivers  # noqa: F401 - checks register on import
 
         post_migrate.connect(receivers.create_workload_flags, sender=self)
         # The app works without django-q2 (direct calls through the port); its

@@ -21,7 +21,7 @@ from interp_exec.adapters.processes import ProcessPoolAdapter
 from interp_exec.dispatcher import CpuDispatcher, PolicySource
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode, InterpExecError
 from interp_exec.domain.port import CpuTaskPort
-from interp_exec.workloads import load_workload_modules
+from interp_exec.workloads import load_configured_workloads
 
 
 class AdapterSet:
@@ -63,7 +63,7 @@ class AdapterSet:
 
 @cache
 def _runtime() -> tuple[CapabilityProbe, AdapterSet]:
-    load_workload_modules(conf.get_setting("WORKLOADS"))
+    load_configured_workloads()
     probe = CapabilityProbe()
     adapters = AdapterSet(probe)
     atexit.register(adapters.shutdown)
@@ -85,7 +85,8 @@ def settings_policy(job: CpuJob, mode: ExecutorMode | None) -> DispatchPolicy:
 
 
 @cache
-def _import_callable(path: str) -> Any:
+def import_callable(path: str) -> Any:
+    """Resolve a dotted path from the settings; Django's ``import_string`` without Django."""
     module_name, _, attribute = path.rpartition(".")
     try:
         return getattr(importlib.import_module(module_name), attribute)
@@ -95,14 +96,20 @@ def _import_callable(path: str) -> Any:
         ) from exc
 
 
+def policy_for(job: CpuJob, mode: str | ExecutorMode | None = None) -> DispatchPolicy:
+    """The policy the site's port would apply to ``job``: for checks made before queueing."""
+    fixed = ExecutorMode.parse(mode) if mode is not None else None
+    return _policy_source()(job, fixed)
+
+
 def _policy_source() -> PolicySource:
     path = conf.get_setting("POLICY_SOURCE")
-    source: PolicySource = _import_callable(path) if path else settings_policy
+    source: PolicySource = import_callable(path) if path else settings_policy
     return source
 
 
 def _tracer() -> tracing.DispatchTracer:
-    sinks = [_import_callable(path) for path in conf.get_setting("EVENT_SINKS")]
+    sinks = [import_callable(path) for path in conf.get_setting("EVENT_SINKS")]
     return tracing.DispatchTracer(sinks)
 
 

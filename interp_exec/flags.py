@@ -22,7 +22,7 @@ from interp_exec import conf
 from interp_exec.bootstrap import settings_policy
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode
 from interp_exec.models import ExecutorFlag
-from interp_exec.workloads import all_workloads, load_workload_modules
+from interp_exec.workloads import load_configured_workloads
 
 DEFAULT_FLAG = "cpu.default"
 KILL_SWITCH = "cpu.kill_switch"
@@ -114,8 +114,7 @@ def ensure_workload_flags() -> list[str]:
     table does not exist yet. A cached "no such flag" entry from before can only
     delay a new, inactive flag until the entry expires.
     """
-    load_workload_modules(conf.get_setting("WORKLOADS"))
-    names = [DEFAULT_FLAG, *(flag_name(w.name) for w in all_workloads())]
+    names = [DEFAULT_FLAG, *(flag_name(w.name) for w in load_configured_workloads())]
     existing = set(ExecutorFlag.objects.filter(name__in=names).values_list("name", flat=True))
     missing = [name for name in names if name not in existing]
     ExecutorFlag.objects.bulk_create(

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from interp_exec.queueing import MAX_JOB_SIZE, registered_workloads
+from interp_exec.queueing import MAX_JOB_SIZE
+from interp_exec.workloads import load_configured_workloads
 
 MAX_SEED = 2**31 - 1
 
@@ -10,7 +11,7 @@ MAX_SEED = 2**31 - 1
 def workload_choices() -> list[tuple[str, str]]:
     return [
         (w.name, f"{w.name}: {w.description}" if w.description else w.name)
-        for w in registered_workloads()
+        for w in load_configured_workloads()
     ]
 
 

@@ -16,11 +16,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django_q.tasks import async_task
 
-from interp_exec import conf
-from interp_exec.bootstrap import _policy_source
+from interp_exec.bootstrap import policy_for
 from interp_exec.domain import CpuJob, InvalidJob, PayloadTooLarge
 from interp_exec.models import CpuJobRecord, JobRecordStatus
-from interp_exec.workloads import Workload, all_workloads, get_workload, load_workload_modules
+from interp_exec.workloads import Workload, get_workload, load_configured_workloads
 
 MAX_JOB_SIZE = 1_000_000
 # A sample this many units long estimates bytes per unit, so a size far over the
@@ -28,12 +27,6 @@ MAX_JOB_SIZE = 1_000_000
 _ESTIMATE_UNITS = 256
 
 _logger = structlog.get_logger(__name__)
-
-
-def registered_workloads() -> list[Workload]:
-    """Every workload this site can run: the shipped ones and ``INTERP_EXEC["WORKLOADS"]``."""
-    load_workload_modules(conf.get_setting("WORKLOADS"))
-    return all_workloads()
 
 
 def queue_cpu_job(
@@ -49,13 +42,13 @@ def queue_cpu_job(
     Give ``payload`` to run on your own data, else the workload's sample for
     ``seed`` (blank: 0) is used.
     """
-    registered_workloads()
+    load_configured_workloads()
     definition = get_workload(workload)
     if isinstance(size, bool) or not 1 <= size <= MAX_JOB_SIZE:
         raise InvalidJob(f"size must be a whole number from 1 to {MAX_JOB_SIZE}, got {size!r}")
     user_id = user.pk if user is not None and user.is_authenticated else None
     job = CpuJob(workload, payload, size=size, user_id=user_id)
-    limit = _policy_source()(job, None).max_payload_bytes
+    limit = policy_for(job).max_payload_bytes
     if payload is None:
         payload_bytes = _sample_bytes(definition, size, seed or 0, limit)
     else:

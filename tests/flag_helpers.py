@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from interp_exec.models import ExecutorFlag
-from interp_exec.queueing import registered_workloads
+from interp_exec.workloads import load_configured_workloads
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def empty_cache(db: None) -> Iterator[None]:
     The cache is a database table that a transactional test's flush does not
     empty, so a flag cached by one test would otherwise leak into the next.
     """
-    registered_workloads()
+    load_configured_workloads()
     cache.clear()
     yield
     cache.clear()

@@ -113,7 +113,8 @@ def build_outcome(
         error_message=result.error_message,
         error_traceback=result.error_traceback,
         fallback_reason=fallback_reason,
-        wait_ms=round(max(result.total_ms - result.run_ms, 0.0), 3),
+        # Only a job that returned knows its run time; otherwise all of it is total_ms.
+        wait_ms=round(max(result.total_ms - result.run_ms, 0.0), 3) if result.run_ms else 0.0,
         run_ms=round(result.run_ms, 3),
         total_ms=round(result.total_ms, 3),
         pid=result.pid,

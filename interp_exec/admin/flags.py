@@ -20,8 +20,8 @@ from interp_exec import conf
 from interp_exec.domain import ExecutorMode
 from interp_exec.flags import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.models import ExecutorFlag
-from interp_exec.queueing import registered_workloads
 from interp_exec.tasks import task_queue_timeout_s
+from interp_exec.workloads import load_configured_workloads
 
 MAX_PERCENT = 99.9
 
@@ -62,7 +62,7 @@ class ExecutorFlagForm(_FlagForm):
         name: str = self.cleaned_data["name"]
         if not name.startswith("cpu.") or name == DEFAULT_FLAG:
             return name
-        known = {flag_name(w.name) for w in registered_workloads()}
+        known = {flag_name(w.name) for w in load_configured_workloads()}
         if name not in known:
             raise forms.ValidationError(
                 f"{name} names no registered workload, so no job would read it. "

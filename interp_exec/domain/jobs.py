@@ -37,7 +37,8 @@ class JobOutcome:
 
     ``mode_used`` says where the job really ran and ``fallback_reason`` why that
     differs from ``mode_requested``. ``run_ms`` is measured inside the worker,
-    ``wait_ms`` is everything else (queueing, transfer, pool start-up).
+    ``wait_ms`` is everything else (queueing, transfer, pool start-up); a job that
+    did not return (failed, timed out) has only ``total_ms``.
     """
 
     dispatch_id: str

@@ -5,7 +5,15 @@ from interp_exec.workloads.registry import (
     all_workloads,
     cpu_workload,
     get_workload,
+    load_configured_workloads,
     load_workload_modules,
 )
 
-__all__ = ["Workload", "all_workloads", "cpu_workload", "get_workload", "load_workload_modules"]
+__all__ = [
+    "Workload",
+    "all_workloads",
+    "cpu_workload",
+    "get_workload",
+    "load_configured_workloads",
+    "load_workload_modules",
+]

@@ -98,6 +98,14 @@ def load_workload_modules(extra_modules: Iterable[str] = ()) -> None:
             ) from exc
 
 
+def load_configured_workloads() -> list[Workload]:
+    """Load the shipped workloads and the host project's (``INTERP_EXEC["WORKLOADS"]``)."""
+    from interp_exec.conf import get_setting
+
+    load_workload_modules(get_setting("WORKLOADS"))
+    return all_workloads()
+
+
 def get_workload(name: str) -> Workload:
     try:
         return _registry[name]

@@ -37,10 +37,9 @@ from interp_exec.bench.harness import (
 )
 from interp_exec.bench.regression import RegressionVerdict, find_regressions
 from interp_exec.bench.report import format_table
-from interp_exec.conf import get_setting
 from interp_exec.domain import ExecutorMode, InterpExecError
 from interp_exec.models import BenchmarkResult, BenchmarkRun
-from interp_exec.workloads import get_workload, load_workload_modules
+from interp_exec.workloads import get_workload, load_configured_workloads
 
 
 class Command(BaseCommand):
@@ -190,7 +189,7 @@ def _targets(
     if size is not None and size < 1:
         raise BenchmarkError(f"--size must be at least 1, got {size}")
     # Host projects' workloads too: --workload may name one of them.
-    load_workload_modules(get_setting("WORKLOADS"))
+    load_configured_workloads()
     probe = CapabilityProbe()
     if not names:
         workloads = default_workloads(probe)

@@ -1,0 +1,39 @@
+"""System checks: a mistyped workload module or dotted path in ``INTERP_EXEC`` is
+reported by ``manage.py check`` (and so by runserver, migrate and qcluster) at
+start-up, not by the first job that needs it."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Error, register
+
+from interp_exec import bootstrap, conf
+from interp_exec.domain import InterpExecError
+from interp_exec.workloads import load_configured_workloads
+
+
+@register()
+def check_interp_exec_settings(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    try:
+        load_configured_workloads()
+    except InterpExecError as exc:
+        errors.append(
+            Error(
+                str(exc),
+                hint='Fix or remove it in INTERP_EXEC["WORKLOADS"].',
+                id="interp_exec.E001",
+            )
+        )
+    paths = [conf.get_setting("POLICY_SOURCE"), *conf.get_setting("EVENT_SINKS")]
+    for path in filter(None, paths):
+        try:
+            bootstrap.import_callable(path)
+        except InterpExecError as exc:
+            errors.append(
+                Error(str(exc), hint="Check POLICY_SOURCE and EVENT_SINKS.", id="interp_exec.E002")
+            )
+    return errors
