@@ -9,7 +9,7 @@ from django.test import Client
 from interp_exec.flags import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
 from tests.flag_helpers import change_form_data
-from tests.integration.conftest import QCluster
+from tests.qcluster import QCluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
