@@ -20,6 +20,9 @@ def interp_exec_settings() -> dict[str, Any]:
         "MAX_WORKERS": env_int("INTERP_EXEC_MAX_WORKERS", None, minimum=1),
         "TIMEOUT_S": env_float("INTERP_EXEC_TIMEOUT_S", None, minimum=0),
         "PROCESSES_ENABLED": env_bool("INTERP_EXEC_PROCESSES_ENABLED", None),
+        "LEASE_MARGIN_S": env_float("INTERP_EXEC_LEASE_MARGIN_S", None, minimum=0),
+        "JOB_MAX_ATTEMPTS": env_int("INTERP_EXEC_JOB_MAX_ATTEMPTS", None, minimum=1),
+        "QUEUED_GRACE_S": env_float("INTERP_EXEC_QUEUED_GRACE_S", None, minimum=1),
     }
     settings = {key: value for key, value in from_env.items() if value is not None}
     # An environment variable cannot hold None; 0 stands for "no time limit".

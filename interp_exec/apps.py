@@ -19,3 +19,4 @@ class InterpExecConfig(AppConfig):
             from django_q.signals import post_spawn
 
             post_spawn.connect(receivers.warm_worker_pool, dispatch_uid="interp_exec.warm_up")
+            post_migrate.connect(receivers.create_sweep_schedule, sender=self)

@@ -30,6 +30,18 @@ DEFAULTS: dict[str, Any] = {
     "POLICY_SOURCE": None,
     # Dotted paths of callables (event_name, fields) fed every dispatch event.
     "EVENT_SINKS": [],
+    # Queued jobs (interp_exec.tasks, interp_exec.sweep). A worker's claim on a job
+    # lasts the task queue's timeout (Q_CLUSTER["timeout"]) plus this many seconds;
+    # after that the job counts as abandoned by a dead worker.
+    "LEASE_MARGIN_S": 60.0,
+    # Runs a job may start; a job whose worker died this many times ends "failed"
+    # instead of being queued again (it may be what kills its workers).
+    "JOB_MAX_ATTEMPTS": 3,
+    # Seconds a queued job may wait unclaimed before the sweep sends its task again
+    # (the Redis broker loses the tasks a killed worker had taken). Keep it above
+    # the longest backlog you expect: a resent task that does arrive twice runs once.
+    # None: the task queue's retry (Q_CLUSTER["retry"], 720 s by default).
+    "QUEUED_GRACE_S": None,
 }
 
 

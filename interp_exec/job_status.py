@@ -74,12 +74,17 @@ def _timings(record: CpuJobRecord) -> str:
 
 
 def _note(record: CpuJobRecord) -> str:
+    if record.status == JobRecordStatus.QUEUED and record.attempts:
+        return (
+            "The worker that took this job stopped before finishing it; "
+            "it is queued again for another worker."
+        )
     if record.status == JobRecordStatus.QUEUED:
         return "Waiting for a task-queue worker to pick it up."
     if record.lease_expired:
         return (
             "The worker that took this job stopped before finishing it; "
-            "the task queue hands it to another worker when it retries."
+            "within a minute it is queued again for another worker."
         )
     if record.status == JobRecordStatus.RUNNING:
         return "Running."

@@ -8,6 +8,7 @@ worker rebuilds it from the seed.
 """
 
 import json
+import uuid
 from typing import Any
 
 import structlog
@@ -68,11 +69,17 @@ def queue_cpu_job(
     return record
 
 
+def send_job_task(record_id: uuid.UUID | str) -> str:
+    """Hand the job's task to django-q2; its task id. The sweep sends lost ones again."""
+    task_id: str = async_task(
+        "interp_exec.tasks.run_cpu_job", str(record_id), task_name=f"cpu job {record_id}"
+    )
+    return task_id
+
+
 def _enqueue(record: CpuJobRecord) -> None:
     try:
-        task_id = async_task(
-            "interp_exec.tasks.run_cpu_job", str(record.pk), task_name=f"cpu job {record.pk}"
-        )
+        task_id = send_job_task(record.pk)
     except Exception as exc:
         # A job that cannot be queued ends failed with the reason, never stays "queued".
         _logger.exception("cpu.job_not_queued", job_id=str(record.pk))

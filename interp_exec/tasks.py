@@ -8,12 +8,17 @@ Data flow::
 The broker may deliver a task again (a retry after a lost acknowledgement, a
 worker killed half-way). So the record, not the delivery, decides: a delivery
 runs the job only if it can *claim* the record (one conditional UPDATE: the job
-is queued, or running under a lease that expired because its worker died), and
-it *finishes* with another conditional UPDATE that matches only while the record
-is still running under this delivery's attempt number. A late or duplicate
-delivery can therefore neither run a finished job again nor overwrite its outcome.
+is queued, or running under a lease that expired because its worker died, and
+has runs left under ``INTERP_EXEC["JOB_MAX_ATTEMPTS"]``), and it *finishes* with
+another conditional UPDATE that matches only while the record is still running
+under this delivery's attempt number. A late or duplicate delivery can therefore
+neither run a finished job again nor overwrite its outcome. A delivery that never
+comes (a worker killed with the task in hand) is made up for by
+``interp_exec.sweep``, which queues such jobs again or ends them failed.
 """
 
+import os
+import socket
 import traceback
 import uuid
 from datetime import timedelta
@@ -29,9 +34,6 @@ from django_q.exceptions import TimeoutException
 from interp_exec import conf, get_cpu_port
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 
-# A claim outlives the longest a delivery can run by this much, so a slow but live
-# attempt is never taken over; the broker's retry comes later still (see settings).
-LEASE_MARGIN_S = 60.0
 # Only when neither the task queue nor INTERP_EXEC sets a time limit.
 UNLIMITED_LEASE_S = 3600.0
 
@@ -45,9 +47,23 @@ def task_queue_timeout_s() -> float | None:
 
 
 def lease_duration() -> timedelta:
-    """How long a claim holds: until the worker running it must have finished or died."""
+    """How long a claim holds: until the worker running it must have finished or died.
+
+    It outlives the longest a delivery may run by ``INTERP_EXEC["LEASE_MARGIN_S"]``,
+    so a slow but live attempt is never taken over.
+    """
     limit = task_queue_timeout_s() or conf.get_setting("TIMEOUT_S") or UNLIMITED_LEASE_S
-    return timedelta(seconds=float(limit) + LEASE_MARGIN_S)
+    return timedelta(seconds=float(limit) + float(conf.get_setting("LEASE_MARGIN_S")))
+
+
+def max_attempts() -> int:
+    """Runs a job may start before a dead worker's job ends failed (see ``interp_exec.sweep``)."""
+    return int(conf.get_setting("JOB_MAX_ATTEMPTS"))
+
+
+def worker_name() -> str:
+    """``host:pid`` of this process: which worker holds a job, for people and tests."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def claim(record_id: uuid.UUID | str) -> int | None:
@@ -58,11 +74,14 @@ def claim(record_id: uuid.UUID | str) -> int | None:
     )
     with transaction.atomic():
         claimed = (
-            CpuJobRecord.objects.filter(claimable, pk=record_id).update(
+            CpuJobRecord.objects.filter(
+                claimable, pk=record_id, attempts__lt=max_attempts()
+            ).update(
                 status=JobRecordStatus.RUNNING,
                 attempts=F("attempts") + 1,
                 lease_expires_at=now + lease_duration(),
                 started_at=now,
+                claimed_by=worker_name(),
             )
             == 1
         )

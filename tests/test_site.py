@@ -309,6 +309,9 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
         "MAX_WORKERS": "2",
         "TIMEOUT_S": "1.5",
         "PROCESSES_ENABLED": "off",
+        "LEASE_MARGIN_S": "2",
+        "JOB_MAX_ATTEMPTS": "5",
+        "QUEUED_GRACE_S": "30",
     }
     for key, raw in values.items():
         monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)

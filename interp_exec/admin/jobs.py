@@ -25,8 +25,10 @@ _PROGRESS_FIELDS = (
     "status",
     "attempts",
     "task_id",
+    "claimed_by",
     "lease_expires_at",
     "created_at",
+    "queued_at",
     "started_at",
     "finished_at",
 )

@@ -44,9 +44,18 @@ class CpuJobRecord(models.Model):
     status = models.CharField(
         max_length=16, choices=JobRecordStatus.choices, default=JobRecordStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs started: each claim by a worker counts one."
+    )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When its task was last sent to the task queue (by queueing or the sweep).",
+    )
+    claimed_by = models.CharField(
+        max_length=200, blank=True, help_text="host:pid of the worker that claimed it last."
+    )
 
     dispatch_id = models.CharField(max_length=32, blank=True, db_index=True)
     mode_requested = models.CharField(max_length=16, blank=True)
@@ -66,7 +75,10 @@ class CpuJobRecord(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "lease_expires_at"]),
+            models.Index(fields=["status", "queued_at"]),
+        ]
         verbose_name = "CPU job"
 
     def __str__(self) -> str:

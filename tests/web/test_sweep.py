@@ -1,0 +1,186 @@
+"""The lease sweep: a job whose task or worker was lost is queued again, or ends failed."""
+
+from collections.abc import MutableMapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import structlog
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_q.models import OrmQ, Schedule
+
+from interp_exec import sweep
+from interp_exec.job_status import job_status
+from interp_exec.models import CpuJobRecord, DispatchLog
+from interp_exec.sweep import SWEEP_TASK, ensure_sweep_schedule, queued_grace, sweep_expired_jobs
+from interp_exec.tasks import claim, lease_duration, run_cpu_job
+
+
+@pytest.fixture
+def grace_30s(settings: Any) -> timedelta:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "QUEUED_GRACE_S": 30.0}
+    return timedelta(seconds=30)
+
+
+def ago(seconds: float) -> Any:
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+def new_record(**fields: Any) -> CpuJobRecord:
+    return CpuJobRecord.objects.create(workload="tests.echo", size=3, seed=7, **fields)
+
+
+def events(logs: list[MutableMapping[str, Any]], name: str) -> list[MutableMapping[str, Any]]:
+    return [entry for entry in logs if entry["event"] == name]
+
+
+def test_a_job_whose_lease_expired_is_queued_again_with_a_new_task() -> None:
+    record = new_record(
+        status="running", attempts=1, lease_expires_at=ago(1), claimed_by="host-a:41"
+    )
+
+    with structlog.testing.capture_logs() as logs:
+        report = sweep_expired_jobs()
+
+    record.refresh_from_db()
+    assert report.requeued == [str(record.pk)]
+    assert (record.status, record.attempts, record.lease_expires_at) == ("queued", 1, None)
+    assert record.queued_at > ago(5)
+    assert record.task_id
+    assert OrmQ.objects.count() == 1
+    [requeued] = events(logs, "cpu.job_requeued")
+    assert (requeued["job_id"], requeued["worker"], requeued["task_id"]) == (
+        str(record.pk),
+        "host-a:41",
+        record.task_id,
+    )
+    assert "queued again for another worker" in job_status(record)["display"]["note"]
+
+    assert run_cpu_job(record.pk) == "ok"
+    record.refresh_from_db()
+    assert (record.status, record.attempts) == ("ok", 2)
+
+
+def test_a_job_whose_worker_died_at_every_attempt_ends_failed_and_says_why(settings: Any) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "JOB_MAX_ATTEMPTS": 3}
+    record = new_record(
+        status="running", attempts=3, lease_expires_at=ago(1), claimed_by="host-b:7"
+    )
+
+    with structlog.testing.capture_logs() as logs:
+        report = sweep_expired_jobs()
+
+    record.refresh_from_db()
+    assert report.failed == [str(record.pk)]
+    assert (record.status, record.error_type, record.lease_expires_at) == (
+        "failed",
+        "WorkerLost",
+        None,
+    )
+    assert record.error_message.startswith(
+        "the worker running this job died 3 times (last on host-b:7)"
+    )
+    assert record.finished_at is not None
+    assert not OrmQ.objects.exists()
+    assert events(logs, "cpu.job_worker_lost")[0]["max_attempts"] == 3
+    assert run_cpu_job(record.pk) == "not run: the job is failed"
+
+
+def test_a_job_that_used_up_its_attempts_cannot_be_claimed_even_by_a_late_delivery() -> None:
+    record = new_record(status="running", attempts=3, lease_expires_at=ago(1))
+
+    assert claim(record.pk) is None
+    record.refresh_from_db()
+    assert (record.status, record.attempts) == ("running", 3)
+
+
+def test_live_leases_recent_queues_and_finished_jobs_are_left_alone(
+    grace_30s: timedelta,
+) -> None:
+    live = new_record(status="running", attempts=1, lease_expires_at=timezone.now() + grace_30s)
+    recent = new_record(queued_at=ago(10))
+    finished = new_record(status="ok", attempts=1, queued_at=ago(3600))
+
+    report = sweep_expired_jobs()
+
+    assert report.counts() == {"requeued": 0, "resent": 0, "failed": 0}
+    for record, status in ((live, "running"), (recent, "queued"), (finished, "ok")):
+        record.refresh_from_db()
+        assert record.status == status
+    assert not OrmQ.objects.exists()
+
+
+def test_a_queued_job_unclaimed_past_the_grace_gets_its_task_sent_again_once(
+    grace_30s: timedelta,
+) -> None:
+    record = new_record(queued_at=ago(31), task_id="lost-task")
+
+    with structlog.testing.capture_logs() as logs:
+        first = sweep_expired_jobs()
+    second = sweep_expired_jobs()
+
+    record.refresh_from_db()
+    assert (first.resent, second.resent) == ([str(record.pk)], [])
+    assert record.status == "queued"
+    assert record.task_id not in {"", "lost-task"}
+    assert record.queued_at > ago(5)
+    assert OrmQ.objects.count() == 1
+    assert events(logs, "cpu.job_resent")[0]["waited_s"] >= 31
+
+
+def test_a_task_sent_again_that_arrives_twice_runs_the_job_once(grace_30s: timedelta) -> None:
+    record = new_record(queued_at=ago(60))
+    sweep_expired_jobs()
+
+    # The lost task turns up after all, beside the one the sweep sent.
+    results = [run_cpu_job(record.pk), run_cpu_job(record.pk)]
+
+    record.refresh_from_db()
+    assert results == ["ok", "not run: the job is ok"]
+    assert record.attempts == 1
+    assert DispatchLog.objects.get().dispatch_id == record.dispatch_id
+
+
+def test_a_failed_resend_leaves_the_job_queued_for_the_next_run(
+    grace_30s: timedelta, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broker_down(record_id: Any) -> str:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(sweep, "send_job_task", broker_down)
+    record = new_record(status="running", attempts=1, lease_expires_at=ago(1))
+
+    with structlog.testing.capture_logs() as logs:
+        report = sweep_expired_jobs()
+
+    record.refresh_from_db()
+    assert report.requeued == [str(record.pk)]
+    assert (record.status, record.task_id) == ("queued", "")
+    assert events(logs, "cpu.job_resend_failed")[0]["job_id"] == str(record.pk)
+
+
+def test_the_grace_defaults_to_the_task_queues_retry(settings: Any) -> None:
+    settings.INTERP_EXEC = {
+        key: value for key, value in settings.INTERP_EXEC.items() if key != "QUEUED_GRACE_S"
+    }
+
+    assert queued_grace() == timedelta(seconds=settings.Q_CLUSTER["retry"])
+
+
+def test_the_lease_is_the_task_queue_timeout_plus_the_margin(settings: Any) -> None:
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 10}
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "LEASE_MARGIN_S": 2.0}
+
+    assert lease_duration() == timedelta(seconds=12)
+
+
+def test_migrate_schedules_the_sweep_every_minute_and_keeps_an_admins_change() -> None:
+    schedule = Schedule.objects.get(func=SWEEP_TASK)
+
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+    assert isinstance(import_string(schedule.func)(), sweep.SweepReport)
+
+    Schedule.objects.filter(pk=schedule.pk).update(minutes=5)
+    assert ensure_sweep_schedule() is False
+    assert list(Schedule.objects.filter(func=SWEEP_TASK).values_list("minutes", flat=True)) == [5]
