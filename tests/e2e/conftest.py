@@ -5,6 +5,8 @@ file test database, which the qcluster subprocess opens too; so tests commit
 what the server and the worker should see (``transaction=True``). Each test gets
 its own browser context (cookies, storage) on the one browser, a ``Steps``
 recorder, and artifacts under ``test-artifacts/e2e/`` when it fails.
+
+Run only these with ``make test PYTEST_ARGS="-m browser"``.
 """
 
 from collections.abc import Generator, Iterator
