@@ -22,10 +22,11 @@ pytestmark = [
 ]
 
 JOB_ENDS_WITHIN_MS = 60_000
-# Large enough that the worker cannot finish the job (build a 300 kB sample, ship
-# it to a subinterpreter, count 50,000 words) before the browser has drawn the
-# status page, so the page has to update itself to show the end.
-READABILITY_SIZE = 50_000
+# Large enough that the worker cannot finish the job (build a 600 kB sample, ship
+# it to a subinterpreter, count 100,000 words: a quarter of a second at least)
+# before the browser has drawn the status page, so the page has to update itself
+# to show the end.
+READABILITY_SIZE = 100_000
 TIMINGS = re.compile(r"^run [\d,.]+ ms · wait [\d,.]+ ms · total [\d,.]+ ms$")
 
 
