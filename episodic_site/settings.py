@@ -79,7 +79,7 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"

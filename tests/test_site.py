@@ -6,6 +6,7 @@ import stat
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -327,3 +328,22 @@ def test_interp_exec_reads_the_site_settings() -> None:
     with override_settings(INTERP_EXEC={"MIN_TASK_SIZE": 5}):
         assert get_setting("MIN_TASK_SIZE") == 5
         assert get_setting("DEFAULT_MODE") == DEFAULTS["DEFAULT_MODE"]
+
+
+@pytest.mark.django_db
+def test_people_who_are_not_staff_sign_in_on_the_site_and_reach_their_jobs(
+    client: Client, django_user_model: Any
+) -> None:
+    django_user_model.objects.create_user("producer", password="a-long-passphrase-1")
+    page = client.get("/accounts/login/?next=/cpu/jobs/")
+    assert page.status_code == 200
+    response = client.post(
+        "/accounts/login/",
+        {"username": "producer", "password": "a-long-passphrase-1", "next": "/cpu/jobs/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/cpu/jobs/"
+    jobs = client.get("/cpu/jobs/")
+    assert jobs.status_code == 200
+    assert b"Sign out" in jobs.content
+    assert b'href="/admin/"' not in jobs.content  # the admin link is for staff only

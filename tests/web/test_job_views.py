@@ -43,7 +43,7 @@ def test_job_pages_need_a_login(client: Client, path: str) -> None:
     response = client.get(f"{JOBS}{path}")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=")
+    assert response["Location"].startswith("/accounts/login/?next=")
     assert queued_nothing()
 
 
