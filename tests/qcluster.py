@@ -1,11 +1,13 @@
 """A real ``manage.py qcluster`` subprocess on the test database.
 
-Shared by the integration and browser suites; each wraps ``running_qcluster``
-in a fixture of the scope it needs. The worker opens the same SQLite file as the
-tests (``EPISODIC_SQLITE_PATH``) and shares its cache (a table in that file), so
-tests must commit what it should see: they run with
-``django_db(transaction=True)``. It is stopped with SIGTERM, then whatever is
-left of its process group is killed.
+Shared by the integration, browser and services suites; each wraps
+``running_qcluster`` in a fixture of the scope it needs. The worker opens the
+same database as the tests: on the embedded default the SQLite test file
+(``EPISODIC_SQLITE_PATH``), whose cache table it shares; in a services session
+(``tests/services``) the server's test database through ``DATABASE_URL``, with
+the session's Redis and broker. Tests must commit what it should see: they run
+with ``django_db(transaction=True)``. It is stopped with SIGTERM, then whatever
+is left of its process group is killed.
 """
 
 import contextlib
@@ -17,16 +19,22 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
+import psutil
 import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 STOP_GRACE_S = 20
-# Settings the worker must not inherit from the test process: it runs on the
-# embedded default (the SQLite test file and the ORM broker), and it runs no event
-# loop, so Django's guard against ORM calls from async code stays on in it.
-_NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "Q_BROKER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+# The worker runs no event loop, so Django's guard against ORM calls from async
+# code stays on in it.
+_NOT_INHERITED = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+# Passed on only in a services session; on SQLite the worker uses the embedded
+# default (the test file's cache table, the ORM broker) as the tests do.
+_SERVICES = ("REDIS_URL", "Q_BROKER")
 
 
 @dataclass
@@ -41,13 +49,28 @@ class QCluster:
         if self.process.poll() is not None:
             pytest.fail(f"qcluster exited with {self.process.returncode}:\n{self.log()}")
 
-    def wait_for_log(self, text: str, timeout_s: float = 60) -> None:
+    def wait_for_log(self, text: str, timeout_s: float = 60, count: int = 1) -> None:
+        """Wait until ``text`` is logged ``count`` times (e.g. once per worker)."""
         deadline = time.monotonic() + timeout_s
-        while text not in self.log():
+        while self.log().count(text) < count:
             self.assert_alive()
             if time.monotonic() > deadline:
-                pytest.fail(f"{text!r} not logged within {timeout_s} s:\n{self.log()}")
+                pytest.fail(f"{text!r} not logged {count}x within {timeout_s} s:\n{self.log()}")
             time.sleep(0.2)
+
+    def pids(self) -> set[int]:
+        """The cluster's process and all its descendants (workers, monitor, pusher)."""
+        try:
+            root = psutil.Process(self.process.pid)
+            return {root.pid, *(child.pid for child in root.children(recursive=True))}
+        except psutil.NoSuchProcess:
+            return set()
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, as a crashed host would go."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=STOP_GRACE_S)
 
 
 @contextlib.contextmanager
@@ -57,20 +80,10 @@ def running_qcluster(
     """Start a qcluster with one worker on the test database; stop it on exit.
 
     Call it once the test database exists (depend on ``django_db_setup``).
-    ``extra_env`` adds to the worker's environment, e.g. ``INTERP_EXEC_WORKLOADS``.
+    ``extra_env`` adds to or overrides the worker's environment, e.g.
+    ``INTERP_EXEC_WORKLOADS`` or ``Q_WORKERS``.
     """
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("the qcluster tests hand the worker a SQLite test database file")
-    env = {key: value for key, value in os.environ.items() if key not in _NOT_INHERITED}
-    env.update(
-        EPISODIC_SQLITE_PATH=str(database["NAME"]),
-        EPISODIC_LOG_FORMAT="json",
-        Q_WORKERS="1",
-        INTERP_EXEC_MAX_WORKERS="2",
-        PYTHONUNBUFFERED="1",
-        **(extra_env or {}),
-    )
+    env = worker_env(extra_env or {})
     log_path = log_dir / "qcluster.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -85,6 +98,42 @@ def running_qcluster(
         yield QCluster(process, log_path)
     finally:
         stop(process)
+
+
+def worker_env(extra_env: Mapping[str, str]) -> dict[str, str]:
+    """The test process's environment, pointed at the test database, plus ``extra_env``."""
+    database = settings.DATABASES["default"]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in _NOT_INHERITED and key not in _SERVICES and key != "DATABASE_URL"
+    }
+    if database["ENGINE"] == SQLITE_ENGINE:
+        env["EPISODIC_SQLITE_PATH"] = str(database["NAME"])
+    else:
+        env["DATABASE_URL"] = database_url(database)
+        env.update({key: os.environ[key] for key in _SERVICES if key in os.environ})
+    env.update(
+        EPISODIC_LOG_FORMAT="json",
+        Q_WORKERS="1",
+        INTERP_EXEC_MAX_WORKERS="2",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra_env)
+    return env
+
+
+def database_url(database: dict[str, Any]) -> str:
+    """A PostgreSQL ``DATABASES`` entry (the test database once it exists) as a URL."""
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail(
+            f"a qcluster for the tests runs on SQLite or PostgreSQL, not {database['ENGINE']}"
+        )
+    password = f":{quote(database['PASSWORD'], safe='')}" if database.get("PASSWORD") else ""
+    user = quote(database.get("USER") or "", safe="")
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{quote(database['NAME'], safe='')}"
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
