@@ -1,0 +1,252 @@
+"""End-to-end throughput of queued CPU jobs: queue -> task queue -> worker -> outcome stored.
+
+    .venv/bin/python scripts/e2e_throughput.py --backend sqlite    # SQLite + ORM broker
+    .venv/bin/python scripts/e2e_throughput.py --backend services  # PostgreSQL + Redis broker
+
+For each sizing (q2 workers x interpreter pool size) and mode (inline,
+interpreters), it starts a ``qcluster`` on a scratch database (``var/`` for
+SQLite; a database of its own on the server and Redis db 13, both emptied first),
+waits until every worker has warmed its pool, queues ``--jobs`` jobs from this
+process with ``queue_cpu_job``, and waits until every outcome is stored.
+
+- jobs/s = jobs / (last ``finished_at`` - the moment the first job was queued);
+- memory is the qcluster's process tree (psutil), idle after warm-up and at the
+  peak of the run: RSS summed over the processes (pages the forked workers share
+  count once per process) and PSS (shared pages split between them, so the sum
+  is what the tree really holds).
+
+The workers warm their interpreter pool whatever the flag says, so an inline run
+carries an idle pool too. Nothing else should run on the machine meanwhile:
+look at ``uptime`` first (the load average is printed with the results).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKLOAD = "transcript.readability"
+SQLITE_PATH = ROOT / "var" / "e2e-bench.sqlite3"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/episodic_e2e_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+MODES = ("inline", "interpreters")
+FINISH_WITHIN_S = 600
+SAMPLE_EVERY_S = 0.25
+_MIB = 1024 * 1024
+
+
+@dataclass
+class RunResult:
+    mode: str
+    workers: int
+    pool: int
+    jobs_per_s: float
+    median_run_ms: float
+    idle_rss_mb: float
+    idle_pss_mb: float
+    peak_rss_mb: float
+    peak_pss_mb: float
+
+    def row(self) -> str:
+        return (
+            f"| {self.mode} | {self.workers} x {self.pool} | {self.jobs_per_s:.1f} | "
+            f"{self.median_run_ms:.1f} | {self.idle_rss_mb:.0f} / {self.idle_pss_mb:.0f} | "
+            f"{self.peak_rss_mb:.0f} / {self.peak_pss_mb:.0f} |"
+        )
+
+
+HEADER = (
+    "| mode | q2 workers x pool | jobs/s | median run ms | idle RSS / PSS MiB "
+    "| peak RSS / PSS MiB |\n|---|---|---|---|---|---|"
+)
+
+
+def main() -> None:
+    args = parse_args()
+    configure_environment(args)
+    import django
+
+    django.setup()
+    prepare_database(args)
+    print(describe_machine(args), flush=True)
+    print(HEADER, flush=True)
+    for workers, pool in args.sizing:
+        for mode in MODES:
+            print(run_once(mode, workers, pool, args.jobs, args.size).row(), flush=True)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "services"), required=True)
+    parser.add_argument("--jobs", type=int, default=300, help="jobs per run (default 300)")
+    parser.add_argument("--size", type=int, default=4_000, help="words per job (default 4000)")
+    parser.add_argument(
+        "--sizing",
+        type=parse_sizing,
+        action="append",
+        help="WORKERSxPOOL, e.g. 2x1; repeat for more (default 1x1 1x2 2x1 2x2)",
+    )
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    args = parser.parse_args()
+    args.sizing = args.sizing or [(1, 1), (1, 2), (2, 1), (2, 2)]
+    return args
+
+
+def parse_sizing(text: str) -> tuple[int, int]:
+    workers, _, pool = text.partition("x")
+    try:
+        return int(workers), int(pool)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WORKERSxPOOL, e.g. 2x1") from None
+
+
+def configure_environment(args: argparse.Namespace) -> None:
+    """Point Django's settings (read once, at setup) and the workers at the scratch stores."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "episodic_site.settings")
+    os.environ["EPISODIC_LOG_LEVEL"] = "warning"  # this process queues; the workers log info
+    if args.backend == "sqlite":
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            os.environ.pop(name, None)
+        os.environ.update(Q_BROKER="orm", EPISODIC_SQLITE_PATH=str(SQLITE_PATH))
+    else:
+        os.environ.update(
+            DATABASE_URL=args.database_url, REDIS_URL=args.redis_url, Q_BROKER="redis"
+        )
+
+
+def prepare_database(args: argparse.Namespace) -> None:
+    """An empty, migrated scratch database (and an empty Redis db) for this run."""
+    from django.core.management import call_command
+
+    if args.backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    else:
+        import psycopg
+        import redis
+        from django.conf import settings
+        from psycopg import sql
+
+        name = settings.DATABASES["default"]["NAME"]
+        admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        redis.Redis.from_url(args.redis_url).flushdb()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+
+
+def describe_machine(args: argparse.Namespace) -> str:
+    from django.conf import settings
+
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    broker = "redis" if "redis" in settings.Q_CLUSTER else "orm"
+    return (
+        f"backend: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1]} + {broker} broker; "
+        f"{args.jobs} jobs of {WORKLOAD} size {args.size}; {os.cpu_count()} cores; "
+        f"Python {sys.version.split()[0]}; load average before: {load}\n"
+    )
+
+
+def run_once(mode: str, workers: int, pool: int, jobs: int, size: int) -> RunResult:
+    from django.utils import timezone
+
+    from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
+    from interp_exec.queueing import queue_cpu_job
+    from tests.qcluster import running_qcluster
+
+    set_mode(mode)
+    env = {"Q_WORKERS": str(workers), "INTERP_EXEC_MAX_WORKERS": str(pool)}
+    env["EPISODIC_LOG_LEVEL"] = "info"
+    with (
+        tempfile.TemporaryDirectory() as log_dir,
+        running_qcluster(Path(log_dir), env) as cluster,
+    ):
+        cluster.wait_for_log('"event": "cpu.worker_warmed_up"', count=workers)
+        time.sleep(1)  # let the warm-up's garbage settle before the idle figure
+        idle_rss, idle_pss = tree_memory(cluster.process.pid)
+        peak_rss, peak_pss = idle_rss, idle_pss
+
+        started = timezone.now()
+        ids = [queue_cpu_job(WORKLOAD, size, seed=seed).pk for seed in range(jobs)]
+        deadline = time.monotonic() + FINISH_WITHIN_S
+        unfinished = CpuJobRecord.objects.filter(pk__in=ids).exclude(
+            status__in=JobRecordStatus.finished()
+        )
+        while unfinished.exists():
+            cluster.assert_alive()
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{unfinished.count()} jobs unfinished after {FINISH_WITHIN_S} s")
+            rss, pss = tree_memory(cluster.process.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(SAMPLE_EVERY_S)
+
+    done = CpuJobRecord.objects.filter(pk__in=ids)
+    outcomes = {(job.status, job.mode_used) for job in done}
+    if outcomes != {("ok", mode)}:
+        raise SystemExit(
+            f"{mode} {workers}x{pool}: expected every job ok in {mode}, got {outcomes}"
+        )
+    last = max(job.finished_at for job in done if job.finished_at is not None)
+    result = RunResult(
+        mode=mode,
+        workers=workers,
+        pool=pool,
+        jobs_per_s=jobs / (last - started).total_seconds(),
+        median_run_ms=statistics.median(job.run_ms or 0.0 for job in done),
+        idle_rss_mb=idle_rss,
+        idle_pss_mb=idle_pss,
+        peak_rss_mb=peak_rss,
+        peak_pss_mb=peak_pss,
+    )
+    # Every run starts from the same, empty tables.
+    DispatchLog.objects.all().delete()
+    done.delete()
+    return result
+
+
+def set_mode(mode: str) -> None:
+    """Route every job of the workload to ``mode`` (saving clears the flag from the cache)."""
+    from interp_exec.flags import flag_name
+    from interp_exec.models import ExecutorFlag
+
+    flag = ExecutorFlag.objects.get(name=flag_name(WORKLOAD))
+    flag.everyone = True
+    flag.mode = mode
+    flag.min_task_size = 0
+    flag.save()
+
+
+def tree_memory(pid: int) -> tuple[float, float]:
+    """RSS summed and PSS summed over the process ``pid`` and its descendants, in MiB."""
+    rss = pss = 0
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0, 0.0
+    for process in processes:
+        try:
+            info: Any = process.memory_full_info()
+        except psutil.NoSuchProcess:
+            continue
+        rss += int(info.rss)
+        pss += int(info.pss)
+    return rss / _MIB, pss / _MIB
+
+
+if __name__ == "__main__":
+    main()
