@@ -18,14 +18,18 @@ Per workload, every mode gets the same inputs (``sample(size, seed)`` for seeds
       round r: map(jobs) in each mode, the order rotated every round
                                                   wall median / min / max, values compared
       round r: tiny jobs one at a time in each mode
-                                                  overhead_us_per_job: (wall - inline wall) / n
+                                                  overhead_us_per_job: (wall - inline wall) / n,
+                                                  of each mode's fastest round
 
 Taking turns within each round means a burst of load from elsewhere on the host
 slows every mode, not only the one that happened to be running; medians over
-the rounds then compare like with like. Memory is read only in the cold phase,
-between steps and never while one is timed, and with no other pool alive; the
-workers' memory stays resident while their pool lives, so reading after the
-untimed run sees what the pool holds.
+the rounds then compare like with like. The overhead is a latency of a few
+hundred microseconds, which a moment of descheduling can double: its fastest
+round is the one that measured the overhead and nothing else.
+
+Memory is read only in the cold phase, between steps and never while one is
+timed, and with no other pool alive; the workers' memory stays resident while
+their pool lives, so reading after the untimed run sees what the pool holds.
 """
 
 import gc
@@ -201,7 +205,7 @@ def _run_target(target: BenchTarget, options: BenchOptions, progress: Progress) 
     warm = _warm(modes, workload, jobs, tiny, options, progress)
 
     inline_median = statistics.median(warm[ExecutorMode.INLINE].walls)
-    inline_tiny = statistics.median(warm[ExecutorMode.INLINE].tiny_walls)
+    inline_tiny = min(warm[ExecutorMode.INLINE].tiny_walls)
     reference = cold[ExecutorMode.INLINE].values
     results = []
     for mode in modes:
@@ -219,9 +223,7 @@ def _run_target(target: BenchTarget, options: BenchOptions, progress: Progress) 
                 wall_s_max=max(w.walls),
                 jobs_per_s=options.jobs / median,
                 speedup_vs_inline=inline_median / median,
-                overhead_us_per_job=(
-                    (statistics.median(w.tiny_walls) - inline_tiny) / options.tiny_jobs * 1e6
-                ),
+                overhead_us_per_job=((min(w.tiny_walls) - inline_tiny) / options.tiny_jobs * 1e6),
                 pool_start_ms=c.pool_start_ms,
                 first_job_ms=c.first_job_ms,
                 peak_rss_mb=c.peak_rss_mb,
