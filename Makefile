@@ -12,7 +12,7 @@ STAMP := .venv/.provisioned
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help run test check-fmt lint typecheck check fmt bench clean
+.PHONY: help run test test-services check-fmt lint typecheck check fmt bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ run: $(STAMP) ## Serve the site on 127.0.0.1:PORT (default 8000) with a task-que
 test: $(STAMP) ## Run the tests (extra pytest options in PYTEST_ARGS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+test-services: $(STAMP) ## Integration tests on real PostgreSQL + Redis, once per broker (starts them)
+	bash scripts/test-services.sh $(PYTEST_ARGS)
+
 check-fmt: $(STAMP) ## Fail if any file is not formatted
 	$(BIN)/ruff format --check .
 
@@ -36,7 +39,7 @@ lint: $(STAMP) ## Lint with ruff
 typecheck: $(STAMP) ## Type-check with mypy (strict)
 	$(BIN)/mypy .
 
-check: check-fmt lint typecheck test ## All of the above: what CI runs
+check: check-fmt lint typecheck test test-services ## All of the above: what CI runs
 
 fmt: $(STAMP) ## Format the code and sort imports
 	$(BIN)/ruff check --select I --fix .
