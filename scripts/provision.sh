@@ -6,7 +6,7 @@
 #   2. CPython 3.14: `python3.14` on PATH, else one uv already knows, else
 #      `uv python install 3.14`, else (Debian-like hosts without internet access to
 #      python-build-standalone) Debian sid's binary packages unpacked into a private
-#      prefix and patched to use their own libc (see docs/python314.md).
+#      prefix and patched to use their own libc (README, "Where Python 3.14 comes from").
 #   3. `uv sync --frozen` into .venv with that interpreter.
 #
 # Every cached artefact is built in a temporary folder and moved into place only
