@@ -46,8 +46,14 @@ class MetricChange:
 
     @property
     def change_pct(self) -> float | None:
-        """Change from ``before`` to ``after`` in percent; None where it has no meaning."""
-        if self.before is None or self.after is None or self.before == 0:
+        """Change from ``before`` to ``after`` in percent; None where it has no meaning.
+
+        A ``before`` that shows as zero at the figure's precision (the memory an
+        inline run adds, say) would turn noise into a change of thousands of percent.
+        """
+        if self.before is None or self.after is None:
+            return None
+        if round(self.before, self.metric.decimals) == 0:
             return None
         return (self.after - self.before) / abs(self.before) * 100
 

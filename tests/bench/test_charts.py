@@ -105,3 +105,14 @@ def test_comparison_gives_the_change_and_its_direction_per_figure() -> None:
     only_after = {c.metric.field: c for c in inline.changes}["jobs_per_s"]
     assert only_after.before is None
     assert only_after.change_pct is None
+
+
+def test_no_change_is_given_against_a_figure_that_shows_as_zero() -> None:
+    before = [figures("text.dedupe", "inline", rss_delta_mb=0.004)]
+    after = [figures("text.dedupe", "inline", rss_delta_mb=-0.01)]
+
+    (inline,) = compare_runs(before, after)
+
+    memory = next(c for c in inline.changes if c.metric.field == "rss_delta_mb")
+    assert memory.change_pct is None
+    assert memory.verdict == ""
