@@ -54,12 +54,12 @@ from interp_exec.workloads.registry import SHIPPED_MODULES
 # expected to pay off, and the only size the regression rule judges.
 COARSE_JOB_S = 0.1
 
-# Sizes that take ~150 ms a job inline on the 2-core machine the figures in
+# Sizes that took 150 to 220 ms a job inline on the 2-vCPU VM the figures in
 # docs/rollout.md come from: above COARSE_JOB_S with room for a faster host.
 DEFAULT_SIZES: dict[str, int] = {
-    "transcript.readability": 150_000,  # words, ~1.05 us each
-    "audio.loudness": 300_000,  # samples, ~0.5 us each
-    "text.dedupe": 150,  # paragraphs, ~1 ms each
+    "transcript.readability": 150_000,  # words, 1.0 to 1.5 us each
+    "audio.loudness": 300_000,  # samples, 0.5 to 0.6 us each
+    "text.dedupe": 150,  # paragraphs, 1.0 to 1.4 ms each
 }
 
 # The overhead is measured on jobs of one work unit: their own run time is a few
