@@ -38,20 +38,24 @@ class RegressionVerdict:
         return bool(self.regressions or self.mismatched)
 
     def message(self, tolerance: float) -> str:
+        """Every reason the verdict failed, in one sentence each."""
         parts = []
         if self.regressions:
-            slower = "; ".join(
-                f"{r.workload} {r.interpreters_wall_s:.3f} s vs {r.inline_wall_s:.3f} s "
-                f"inline ({r.slower_by:+.0%})"
-                for r in self.regressions
-            )
-            parts.append(
-                f"interpreters were slower than inline by more than {tolerance:.0%} on "
-                f"coarse jobs: {slower}"
-            )
+            parts.append(self.slower_message(tolerance))
         if self.mismatched:
             parts.append("results differ from inline's in: " + ", ".join(self.mismatched))
         return ". ".join(parts)
+
+    def slower_message(self, tolerance: float) -> str:
+        slower = "; ".join(
+            f"{r.workload} {r.interpreters_wall_s:.3f} s vs {r.inline_wall_s:.3f} s "
+            f"inline ({r.slower_by:+.0%})"
+            for r in self.regressions
+        )
+        return (
+            f"interpreters were slower than inline by more than {tolerance:.0%} on coarse "
+            f"jobs: {slower}"
+        )
 
 
 def find_regressions(results: Iterable[ModeResult], tolerance: float) -> RegressionVerdict:

@@ -174,6 +174,19 @@ def test_a_regression_without_the_flag_is_reported_not_fatal(
     assert json.loads(out)["regressions"] == ["text.dedupe"]
 
 
+def test_table_names_each_failure_once(fake_harness: list[ModeResult]) -> None:
+    fake_harness += [
+        figures("text.dedupe", "inline", wall_s_median=1.2),
+        figures("text.dedupe", "interpreters", wall_s_median=1.6, results_identical=False),
+    ]
+
+    out, _ = bench("--workload", "text.dedupe", "--no-save")
+
+    assert out.count("slower than inline by more than 15%") == 1
+    assert out.count("text.dedupe (interpreters)") == 1
+    assert "identical to inline" not in out
+
+
 def test_fail_on_regression_passes_when_interpreters_keep_up(
     fake_harness: list[ModeResult],
 ) -> None:

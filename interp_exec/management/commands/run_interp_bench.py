@@ -158,7 +158,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS("Every mode returned results identical to inline.")
             )
         if verdict.regressions:
-            self.stdout.write(self.style.ERROR(verdict.message(tolerance)))
+            self.stdout.write(self.style.ERROR(verdict.slower_message(tolerance)))
         elif verdict.judged:
             self.stdout.write(
                 f"No regression: interpreters within {tolerance:.0%} of inline, or faster, "
