@@ -13,11 +13,14 @@ process with ``queue_cpu_job``, and waits until every outcome is stored.
 - memory is the qcluster's process tree (psutil), idle after warm-up and at the
   peak of the run: RSS summed over the processes (pages the forked workers share
   count once per process) and PSS (shared pages split between them, so the sum
-  is what the tree really holds).
+  is what the tree really holds);
+- "other CPU" is the share of the machine's CPU time that went to processes other
+  than this one, the qcluster tree and the servers (postgres, redis-server) while
+  the jobs ran: a run beside someone else's work is not a measurement.
 
-The workers warm their interpreter pool whatever the flag says, so an inline run
-carries an idle pool too. Nothing else should run on the machine meanwhile:
-look at ``uptime`` first (the load average is printed with the results).
+With ``--repeat`` every configuration runs that many times, in rounds, and the
+median is shown with the range. The workers warm their interpreter pool whatever
+the flag says, so an inline run carries an idle pool too.
 """
 
 import argparse
@@ -40,6 +43,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 MODES = ("inline", "interpreters")
 FINISH_WITHIN_S = 600
 SAMPLE_EVERY_S = 0.25
+SERVER_PROCESSES = frozenset({"postgres", "redis-server"})
 _MIB = 1024 * 1024
 
 
@@ -54,18 +58,29 @@ class RunResult:
     idle_pss_mb: float
     peak_rss_mb: float
     peak_pss_mb: float
+    other_cpu: float
 
-    def row(self) -> str:
-        return (
-            f"| {self.mode} | {self.workers} x {self.pool} | {self.jobs_per_s:.1f} | "
-            f"{self.median_run_ms:.1f} | {self.idle_rss_mb:.0f} / {self.idle_pss_mb:.0f} | "
-            f"{self.peak_rss_mb:.0f} / {self.peak_pss_mb:.0f} |"
-        )
+
+def summary_row(runs: list[RunResult]) -> str:
+    """One table row: medians over the repeats, with the range of jobs/s."""
+
+    def median(name: str) -> float:
+        return float(statistics.median(float(getattr(run, name)) for run in runs))
+
+    rates = sorted(run.jobs_per_s for run in runs)
+    spread = f" ({rates[0]:.1f}-{rates[-1]:.1f})" if len(rates) > 1 else ""
+    return (
+        f"| {runs[0].mode} | {runs[0].workers} x {runs[0].pool} | "
+        f"{median('jobs_per_s'):.1f}{spread} | {median('median_run_ms'):.1f} | "
+        f"{median('idle_rss_mb'):.0f} / {median('idle_pss_mb'):.0f} | "
+        f"{median('peak_rss_mb'):.0f} / {median('peak_pss_mb'):.0f} | "
+        f"{max(run.other_cpu for run in runs):.0%} |"
+    )
 
 
 HEADER = (
     "| mode | q2 workers x pool | jobs/s | median run ms | idle RSS / PSS MiB "
-    "| peak RSS / PSS MiB |\n|---|---|---|---|---|---|"
+    "| peak RSS / PSS MiB | other CPU (max) |\n|---|---|---|---|---|---|---|"
 )
 
 
@@ -77,10 +92,21 @@ def main() -> None:
     django.setup()
     prepare_database(args)
     print(describe_machine(args), flush=True)
-    print(HEADER, flush=True)
-    for workers, pool in args.sizing:
-        for mode in MODES:
-            print(run_once(mode, workers, pool, args.jobs, args.size).row(), flush=True)
+    configurations = [(w, p, mode) for w, p in args.sizing for mode in MODES]
+    runs: dict[tuple[int, int, str], list[RunResult]] = {c: [] for c in configurations}
+    for round_number in range(1, args.repeat + 1):
+        for workers, pool, mode in configurations:
+            run = run_once(mode, workers, pool, args.jobs, args.size)
+            runs[workers, pool, mode].append(run)
+            print(
+                f"round {round_number}: {mode} {workers}x{pool}: {run.jobs_per_s:.1f} jobs/s, "
+                f"other CPU {run.other_cpu:.0%}",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(HEADER)
+    for configuration in configurations:
+        print(summary_row(runs[configuration]))
 
 
 def parse_args() -> argparse.Namespace:
@@ -88,6 +114,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--backend", choices=("sqlite", "services"), required=True)
     parser.add_argument("--jobs", type=int, default=300, help="jobs per run (default 300)")
     parser.add_argument("--size", type=int, default=4_000, help="words per job (default 4000)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per configuration")
     parser.add_argument(
         "--sizing",
         type=parse_sizing,
@@ -180,6 +207,7 @@ def run_once(mode: str, workers: int, pool: int, jobs: int, size: int) -> RunRes
         idle_rss, idle_pss = tree_memory(cluster.process.pid)
         peak_rss, peak_pss = idle_rss, idle_pss
 
+        cpu = CpuAccount(cluster.process.pid)
         started = timezone.now()
         ids = [queue_cpu_job(WORKLOAD, size, seed=seed).pk for seed in range(jobs)]
         deadline = time.monotonic() + FINISH_WITHIN_S
@@ -193,6 +221,7 @@ def run_once(mode: str, workers: int, pool: int, jobs: int, size: int) -> RunRes
             rss, pss = tree_memory(cluster.process.pid)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(SAMPLE_EVERY_S)
+        other_cpu = cpu.others_share()
 
     done = CpuJobRecord.objects.filter(pk__in=ids)
     outcomes = {(job.status, job.mode_used) for job in done}
@@ -211,6 +240,7 @@ def run_once(mode: str, workers: int, pool: int, jobs: int, size: int) -> RunRes
         idle_pss_mb=idle_pss,
         peak_rss_mb=peak_rss,
         peak_pss_mb=peak_pss,
+        other_cpu=other_cpu,
     )
     # Every run starts from the same, empty tables.
     DispatchLog.objects.all().delete()
@@ -230,15 +260,54 @@ def set_mode(mode: str) -> None:
     flag.save()
 
 
+class CpuAccount:
+    """CPU time of the whole machine against that of this run's own processes."""
+
+    def __init__(self, cluster_pid: int) -> None:
+        self._cluster_pid = cluster_pid
+        self._wall = time.monotonic()
+        self._busy = _busy_seconds()
+        self._ours = self._per_process()
+
+    def others_share(self) -> float:
+        """Share of all cores' time since the start that went to other processes."""
+        wall = time.monotonic() - self._wall
+        ours = sum(
+            seconds - self._ours.get(pid, 0.0) for pid, seconds in self._per_process().items()
+        )
+        others = _busy_seconds() - self._busy - ours
+        return max(others, 0.0) / (wall * (os.cpu_count() or 1))
+
+    def _per_process(self) -> dict[int, float]:
+        ours = [psutil.Process(), *_tree(self._cluster_pid)]
+        ours += [p for p in psutil.process_iter(["name"]) if p.info["name"] in SERVER_PROCESSES]
+        seconds: dict[int, float] = {}
+        for process in ours:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            seconds[process.pid] = times.user + times.system
+        return seconds
+
+
+def _busy_seconds() -> float:
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
 def tree_memory(pid: int) -> tuple[float, float]:
     """RSS summed and PSS summed over the process ``pid`` and its descendants, in MiB."""
     rss = pss = 0
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0, 0.0
-    for process in processes:
+    for process in _tree(pid):
         try:
             info: Any = process.memory_full_info()
         except psutil.NoSuchProcess:
