@@ -21,7 +21,7 @@ from interp_exec.adapters.processes import ProcessPoolAdapter
 from interp_exec.dispatcher import CpuDispatcher, PolicySource
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode, InterpExecError
 from interp_exec.domain.port import CpuTaskPort
-from interp_exec.workloads import load_configured_workloads
+from interp_exec.workloads import get_workload, load_configured_workloads
 
 
 class AdapterSet:
@@ -71,15 +71,20 @@ def _runtime() -> tuple[CapabilityProbe, AdapterSet]:
 
 
 def settings_policy(job: CpuJob, mode: ExecutorMode | None) -> DispatchPolicy:
-    """The policy from ``INTERP_EXEC`` alone; the default ``POLICY_SOURCE``."""
-    timeout = conf.get_setting("TIMEOUT_S")
+    """The policy from ``INTERP_EXEC`` and the workload's own threshold; the default
+    ``POLICY_SOURCE``. Read once per job: it is on the path of every tiny job."""
+    settings = conf.get_settings()
+    timeout = settings["TIMEOUT_S"]
+    threshold = settings["MIN_TASK_SIZE"]
+    if threshold is None:
+        threshold = get_workload(job.workload).min_task_size or 0
     return DispatchPolicy(
-        mode=mode or ExecutorMode.parse(conf.get_setting("DEFAULT_MODE")),
-        min_task_size=int(conf.get_setting("MIN_TASK_SIZE")),
-        max_payload_bytes=int(conf.get_setting("MAX_PAYLOAD_BYTES")),
-        max_workers=conf.default_max_workers(),
+        mode=mode or ExecutorMode.parse(settings["DEFAULT_MODE"]),
+        min_task_size=int(threshold),
+        max_payload_bytes=int(settings["MAX_PAYLOAD_BYTES"]),
+        max_workers=conf.resolve_max_workers(settings["MAX_WORKERS"]),
         timeout_s=float(timeout) if timeout is not None else None,
-        processes_enabled=bool(conf.get_setting("PROCESSES_ENABLED")),
+        processes_enabled=bool(settings["PROCESSES_ENABLED"]),
         source=f"get_cpu_port({mode.value!r})" if mode else "settings",
     )
 

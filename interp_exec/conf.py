@@ -15,8 +15,10 @@ DEFAULTS: dict[str, Any] = {
     # Where jobs run when no flag says otherwise: "inline" | "interpreters" | "processes".
     "DEFAULT_MODE": "inline",
     # Jobs smaller than this (in the workload's own work units) run inline: a pool
-    # round trip costs ~50 us, which only pays off for jobs well above it.
-    "MIN_TASK_SIZE": 2_000,
+    # round trip costs 0.3-1 ms here (docs/rollout.md), which only pays off for
+    # jobs well above it. None: each workload's own min_task_size (declared with
+    # cpu_workload), or 0 where it declares none. A number applies to every workload.
+    "MIN_TASK_SIZE": None,
     # JSON payloads above this many bytes are refused before they reach a pool.
     "MAX_PAYLOAD_BYTES": 2_000_000,
     # Size of each pool in this process; None means the machine's core count.
@@ -49,13 +51,21 @@ def get_setting(name: str) -> Any:
     """Return ``INTERP_EXEC[name]`` from Django's settings, or its default."""
     if name not in DEFAULTS:
         raise KeyError(f"unknown INTERP_EXEC setting {name!r}; known: {sorted(DEFAULTS)}")
-    configured = _configured_settings()
-    return configured.get(name, DEFAULTS[name])
+    return get_settings()[name]
+
+
+def get_settings() -> dict[str, Any]:
+    """Every setting at once: one read for callers that need several per job."""
+    return {**DEFAULTS, **_configured_settings()}
 
 
 def default_max_workers() -> int:
     """The pool size used when neither a flag nor the settings give one."""
-    configured = get_setting("MAX_WORKERS")
+    return resolve_max_workers(get_setting("MAX_WORKERS"))
+
+
+def resolve_max_workers(configured: Any) -> int:
+    """``MAX_WORKERS`` as a number: blank means one worker per core this process may use."""
     return int(configured) if configured else (os.process_cpu_count() or 1)
 
 

@@ -101,7 +101,7 @@ class CpuDispatcher:
                     mode_used=mode_used.value,
                     fallback_reason=reason,
                 )
-                self._emit_outcome(outcome, planned.policy)
+                self._emit_outcome(outcome, planned)
                 outcomes[planned.index] = outcome
         return [o for o in outcomes if o is not None]
 
@@ -139,7 +139,9 @@ class CpuDispatcher:
             self._tracer.emit(tracing.DISPATCH, fields)
         else:
             self._tracer.emit(
-                tracing.FALLBACK, {**fields, "fallback_reason": route.fallback_reason}
+                tracing.FALLBACK,
+                {**fields, "fallback_reason": route.fallback_reason},
+                routine=route.small_job,
             )
         return _Planned(index, prepared, policy, route)
 
@@ -187,13 +189,21 @@ class CpuDispatcher:
             answers[i] = (rerun, target, f"{reason}; re-ran in {target.value}")
         return answers
 
-    def _emit_outcome(self, outcome: JobOutcome, policy: DispatchPolicy) -> None:
+    def _emit_outcome(self, outcome: JobOutcome, planned: _Planned) -> None:
         event = tracing.COMPLETE if outcome.ok else tracing.FAILED
-        self._tracer.emit(event, {**_outcome_fields(outcome), "policy_source": policy.source})
+        self._tracer.emit(
+            event,
+            {**_outcome_fields(outcome), "policy_source": planned.policy.source},
+            routine=planned.route.small_job,
+        )
+
+
+_LOGGED_OUTCOME_FIELDS = tuple(f.name for f in dataclasses.fields(JobOutcome) if f.name != "value")
 
 
 def _outcome_fields(outcome: JobOutcome) -> dict[str, Any]:
-    # The value can be large and is stored with the job itself, not in the log.
-    fields = outcome.as_dict()
-    del fields["value"]
+    # The value can be large and is stored with the job itself, not in the log;
+    # read attributes directly (``asdict`` would deep-copy it first).
+    fields = {name: getattr(outcome, name) for name in _LOGGED_OUTCOME_FIELDS}
+    fields["status"] = outcome.status.value
     return fields

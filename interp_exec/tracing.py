@@ -26,8 +26,9 @@ class DispatchTracer:
     def __init__(self, sinks: Sequence[EventSink] = ()) -> None:
         self._sinks = tuple(sinks)
 
-    def emit(self, event: str, fields: Mapping[str, Any]) -> None:
-        level = "warning" if event in {REFUSED, FAILED} else "info"
+    def emit(self, event: str, fields: Mapping[str, Any], *, routine: bool = False) -> None:
+        """Log and feed the sinks; ``routine`` events log at debug level (sinks get all)."""
+        level = "warning" if event in {REFUSED, FAILED} else "debug" if routine else "info"
         getattr(_logger, level)(event, **fields)
         for sink in self._sinks:
             try:

@@ -48,8 +48,12 @@ class CapabilityVerdict:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """Where a job goes. ``small_job``: kept inline only for being under the
+    threshold, the everyday case that a busy site should not log at info level."""
+
     mode: ExecutorMode
     fallback_reason: str = ""
+    small_job: bool = False
 
 
 def decide_route(
@@ -66,6 +70,7 @@ def decide_route(
             ExecutorMode.INLINE,
             f"size {size} is below min_task_size {policy.min_task_size}: "
             "a pool round trip would cost more than it saves",
+            small_job=True,
         )
     if requested is ExecutorMode.INTERPRETERS:
         capability = verdict()

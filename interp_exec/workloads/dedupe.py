@@ -62,7 +62,8 @@ def _signature(shingles: set[int], permutations: list[tuple[int, int]]) -> list[
     ]
 
 
-@cpu_workload("text.dedupe", sample=make_script)
+# min_task_size: 20x the worst per-job pool overhead measured (docs/rollout.md).
+@cpu_workload("text.dedupe", sample=make_script, min_task_size=20)
 def near_duplicates(payload: dict[str, Any]) -> dict[str, Any]:
     """Pairs of paragraphs whose estimated Jaccard similarity passes the threshold."""
     paragraphs = payload["paragraphs"]

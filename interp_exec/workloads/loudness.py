@@ -37,7 +37,8 @@ def _lufs(mean_square: float) -> float:
     return -0.691 + 10 * math.log10(mean_square) if mean_square > 0 else -math.inf
 
 
-@cpu_workload("audio.loudness", sample=make_speech_like_pcm)
+# min_task_size: 20x the worst per-job pool overhead measured (docs/rollout.md).
+@cpu_workload("audio.loudness", sample=make_speech_like_pcm, min_task_size=30_000)
 def integrated_loudness(payload: dict[str, Any]) -> dict[str, Any]:
     """Integrated loudness (LUFS), sample peak and RMS of 48 kHz mono PCM."""
     if payload.get("sample_rate", SAMPLE_RATE) != SAMPLE_RATE:

@@ -32,6 +32,9 @@ class Workload:
     ``interpreter_safe=False`` declares that the workload must never go to a
     subinterpreter; ``True`` makes it a candidate, still subject to the capability
     probe. ``sample(size, seed)`` makes a deterministic payload of ``size`` units.
+    ``min_task_size`` is the author's threshold in those units (sizes mean
+    different work per workload, so one site-wide number cannot fit them all). It
+    applies unless a flag or ``INTERP_EXEC["MIN_TASK_SIZE"]`` sets one.
     """
 
     name: str
@@ -41,6 +44,7 @@ class Workload:
     interpreter_safe: bool
     sample: SampleFunc
     description: str
+    min_task_size: int | None = None
 
 
 _registry: dict[str, Workload] = {}
@@ -52,6 +56,7 @@ def cpu_workload(
     *,
     sample: SampleFunc,
     interpreter_safe: bool = True,
+    min_task_size: int | None = None,
 ) -> Callable[[WorkloadFunc], WorkloadFunc]:
     """Register a module-level function as the workload ``name``."""
 
@@ -69,6 +74,7 @@ def cpu_workload(
             interpreter_safe=interpreter_safe,
             sample=sample,
             description=(func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else "",
+            min_task_size=min_task_size,
         )
         with _lock:
             existing = _registry.get(name)

@@ -16,7 +16,7 @@ from interp_exec.workloads.registry import cpu_workload
 _BAND_EDGES_HZ = (0, 125, 250, 500, 1_000, 2_000, 4_000, 8_000, SAMPLE_RATE // 2)
 
 
-@cpu_workload("audio.spectrum", sample=make_speech_like_pcm)
+@cpu_workload("audio.spectrum", sample=make_speech_like_pcm, min_task_size=30_000)
 def band_energies(payload: dict[str, Any]) -> dict[str, Any]:
     """Share of spectral energy per octave band (numpy FFT)."""
     signal = np.frombuffer(decode_pcm16(payload).tobytes(), dtype="<i2").astype(np.float64)

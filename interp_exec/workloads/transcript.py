@@ -53,7 +53,8 @@ def make_transcript(size: int, seed: int) -> dict[str, Any]:
     return {"text": " ".join(words)}
 
 
-@cpu_workload("transcript.readability", sample=make_transcript)
+# min_task_size: 20x the worst per-job pool overhead measured (docs/rollout.md).
+@cpu_workload("transcript.readability", sample=make_transcript, min_task_size=15_000)
 def readability(payload: dict[str, Any]) -> dict[str, Any]:
     """Readability and speaking statistics of a transcript."""
     text = payload["text"]

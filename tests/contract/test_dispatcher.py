@@ -3,11 +3,13 @@
 from typing import Any
 
 import pytest
+import structlog.testing
 
 from interp_exec import CpuJob, ExecutorMode, JobStatus, get_cpu_port
 from interp_exec.adapters.capability import CapabilityProbe
 from interp_exec.bootstrap import AdapterSet, settings_policy
 from interp_exec.domain import UnknownExecutorMode
+from interp_exec.workloads import get_workload
 
 EVENT_FIELDS = {"dispatch_id", "workload", "mode_requested", "mode_used", "size"}
 
@@ -105,3 +107,35 @@ def test_settings_policy_reads_every_limit(settings: Any) -> None:
         8,
     )
     assert (policy.max_workers, policy.timeout_s, policy.processes_enabled) == (3, 9.0, False)
+
+
+def test_a_workload_declared_threshold_applies_when_the_site_sets_none(settings: Any) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "MIN_TASK_SIZE": None}
+    declared = get_workload("transcript.readability").min_task_size
+    assert declared
+    policy = settings_policy(CpuJob("transcript.readability", {}, size=1), None)
+    assert policy.min_task_size == declared
+    assert settings_policy(CpuJob("tests.echo", {}, size=1), None).min_task_size == 0
+
+
+def test_the_site_threshold_beats_the_declared_one(settings: Any) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "MIN_TASK_SIZE": 7}
+    policy = settings_policy(CpuJob("transcript.readability", {}, size=1), None)
+    assert policy.min_task_size == 7
+
+
+def test_small_jobs_kept_inline_log_at_debug_level_but_reach_every_sink(
+    settings: Any, port_settings: list[tuple[str, dict[str, Any]]]
+) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "MIN_TASK_SIZE": 1000}
+    port = get_cpu_port("interpreters")
+    with structlog.testing.capture_logs() as logs:
+        port.run(CpuJob("tests.echo", {}, size=1))
+        port.run(CpuJob("tests.echo", {}, size=1000))
+    assert [(e["event"], e["log_level"]) for e in logs] == [
+        ("cpu.fallback", "debug"),
+        ("cpu.complete", "debug"),
+        ("cpu.dispatch", "info"),
+        ("cpu.complete", "info"),
+    ]
+    assert len(port_settings) == 4
