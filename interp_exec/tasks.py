@@ -3,7 +3,8 @@
 Data flow::
 
     queue_cpu_job -> (after commit) async_task("interp_exec.tasks.run_cpu_job", id)
-      -> a qcluster worker: claim -> get_cpu_port().run(record.to_job()) -> finish
+      -> a qcluster worker: claim [+ claim queued companions for the pool's free workers]
+      -> get_cpu_port().map(jobs) -> finish each
 
 The broker may deliver a task again (a retry after a lost acknowledgement, a
 worker killed half-way). So the record, not the delivery, decides: a delivery
@@ -32,6 +33,8 @@ from django.utils import timezone
 from django_q.exceptions import TimeoutException
 
 from interp_exec import conf, get_cpu_port
+from interp_exec.bootstrap import policy_for
+from interp_exec.domain import CpuJob, ExecutorMode, InterpExecError
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 
 # Only when neither the task queue nor INTERP_EXEC sets a time limit.
@@ -100,7 +103,14 @@ def finish(record_id: uuid.UUID | str, attempt: int, columns: dict[str, Any]) ->
 
 
 def run_cpu_job(record_id: uuid.UUID | str) -> str:
-    """Run the job of one ``CpuJobRecord``; returns its final status (the task's result)."""
+    """Run the job of one ``CpuJobRecord``; returns its final status (the task's result).
+
+    A django-q2 worker runs one task at a time, so on its own a worker's pool would
+    only ever hold one job. When this job goes to a pool, the delivery therefore
+    also claims up to ``max_workers - 1`` other queued jobs of the same workload
+    and runs them beside it with ``map``; their own deliveries, arriving later,
+    find them claimed or finished and do nothing.
+    """
     log = _logger.bind(job_id=str(record_id))
     attempt = claim(record_id)
     if attempt is None:
@@ -108,22 +118,71 @@ def run_cpu_job(record_id: uuid.UUID | str) -> str:
         log.info("cpu.job_not_claimed", status=status)
         return f"not run: the job is {status or 'gone'}"
     log = log.bind(attempt=attempt)
+    claimed: dict[uuid.UUID, int] = {uuid.UUID(str(record_id)): attempt}
     try:
         record = CpuJobRecord.objects.get(pk=record_id)
-        outcome = get_cpu_port().run(record.to_job())
+        job = record.to_job()
+        claimed |= claim_companions(record, companion_slots(job))
+        if len(claimed) > 1:
+            log.info("cpu.job_batch_claimed", companions=len(claimed) - 1)
+        records = CpuJobRecord.objects.in_bulk(list(claimed))
+        outcomes = get_cpu_port().map([records[pk].to_job() for pk in claimed])
     except TimeoutException as exc:
-        # django-q2 stops the task (and then its worker); the job cannot finish.
+        # django-q2 stops the task (and then its worker); the jobs cannot finish.
         log.warning("cpu.job_stopped_by_task_queue", error=str(exc))
-        finish(record_id, attempt, _error_columns(JobRecordStatus.TIMED_OUT, exc))
+        for pk, owned in claimed.items():
+            finish(pk, owned, _error_columns(JobRecordStatus.TIMED_OUT, exc))
         raise
     except Exception as exc:
         log.exception("cpu.job_crashed")
-        finish(record_id, attempt, _error_columns(JobRecordStatus.FAILED, exc))
+        for pk, owned in claimed.items():
+            finish(pk, owned, _error_columns(JobRecordStatus.FAILED, exc))
         raise
-    if not finish(record_id, attempt, CpuJobRecord.outcome_columns(outcome)):
-        log.warning("cpu.job_outcome_discarded", reason="another attempt owns the job now")
-        return "discarded: another attempt owns the job"
-    return outcome.status.value
+    statuses = {}
+    for (pk, owned), outcome in zip(claimed.items(), outcomes, strict=True):
+        if finish(pk, owned, CpuJobRecord.outcome_columns(outcome)):
+            statuses[pk] = outcome.status.value
+        else:
+            log.warning(
+                "cpu.job_outcome_discarded", job_id=str(pk), reason="another attempt owns it now"
+            )
+    return statuses.get(uuid.UUID(str(record_id)), "discarded: another attempt owns the job")
+
+
+def companion_slots(job: CpuJob) -> int:
+    """How many more jobs this delivery should run beside ``job``: the pool's free workers.
+
+    Zero when the job itself runs inline: a companion would then wait for it in
+    this worker while another worker could have run it at once.
+    """
+    try:
+        policy = policy_for(job)
+    except InterpExecError:
+        return 0  # the port refuses the job itself, with the reason
+    if policy.mode is ExecutorMode.INLINE or job.size < policy.min_task_size:
+        return 0
+    return policy.max_workers - 1
+
+
+def claim_companions(record: CpuJobRecord, slots: int) -> dict[uuid.UUID, int]:
+    """Claim up to ``slots`` of the oldest queued jobs of the same workload."""
+    if slots <= 0:
+        return {}
+    candidates = (
+        CpuJobRecord.objects.filter(status=JobRecordStatus.QUEUED, workload=record.workload)
+        .exclude(pk=record.pk)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: slots * 2]
+    )
+    claimed: dict[uuid.UUID, int] = {}
+    # Twice as many candidates as slots: another worker may claim some first.
+    for pk in candidates:
+        attempt = claim(pk)
+        if attempt is not None:
+            claimed[pk] = attempt
+            if len(claimed) == slots:
+                break
+    return claimed
 
 
 def _error_columns(status: JobRecordStatus, exc: BaseException) -> dict[str, Any]:
