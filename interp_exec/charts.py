@@ -20,7 +20,7 @@ _OTHER_COLOUR = "#009e73"
 
 _WIDTH = 480
 _LEFT = 96  # room for the mode names left of the bars
-_RIGHT = 96  # room for the value written after the longest bar
+_CHAR = 7.5  # width of one character of the 13-unit labels, a little generous
 _TOP = 64  # title, legend and the reference line's label
 _BAR = 16
 _GAP = 4
@@ -66,7 +66,9 @@ def bar_chart(
         groups.setdefault(bar.group, []).append(bar)
     modes = _ordered_modes({bar.mode for bar in bars})
     largest = max([bar.value for bar in bars] + [reference.value if reference else 0.0])
-    scale = (_WIDTH - _LEFT - _RIGHT) / largest if largest > 0 else 0.0
+    # Room after the longest bar for the longest value label, so none is cut off.
+    right = 8 + _CHAR * max((len(f"{bar.value:.{decimals}f}{suffix}") for bar in bars), default=0)
+    scale = (_WIDTH - _LEFT - right) / largest if largest > 0 else 0.0
 
     body: list[str] = []
     y = _TOP

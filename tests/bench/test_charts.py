@@ -116,3 +116,12 @@ def test_no_change_is_given_against_a_figure_that_shows_as_zero() -> None:
     memory = next(c for c in inline.changes if c.metric.field == "rss_delta_mb")
     assert memory.change_pct is None
     assert memory.verdict == ""
+
+
+def test_the_longest_value_label_fits_inside_the_chart() -> None:
+    bars = [Bar("w", "inline", 12.5), Bar("w", "interpreters", 1531.15)]
+    svg = ElementTree.fromstring(bar_chart(bars, chart_id="c", title="t", suffix=" jobs/s"))
+    width = float(svg.get("viewBox", "").split()[2])
+    (label,) = [t for t in svg.iter(f"{SVG}text") if t.text == "1531.15 jobs/s"]
+    # 13-unit system-ui digits are under 7.5 units wide.
+    assert float(label.get("x", "0")) + 7.5 * len("1531.15 jobs/s") <= width
