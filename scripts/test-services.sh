@@ -8,6 +8,16 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+# Runs on one machine (several checkouts, a CI clone) share the test database and
+# the Redis db indexes: they take turns instead of flushing each other's data.
+LOCK="${TMPDIR:-/tmp}/episodic-test-services.lock"
+exec 9>"$LOCK"
+if ! flock -n 9; then
+    printf 'test-services: waiting for another run on this machine (%s)\n' "$LOCK" >&2
+    flock -w 1800 9 || { echo "test-services: still busy after 30 min" >&2; exit 1; }
+fi
+
 bash scripts/ensure-services.sh
 
 POSTGRES_URL="${EPISODIC_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/episodic}"
