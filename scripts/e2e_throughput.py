@@ -18,12 +18,17 @@ process with ``queue_cpu_job``, and waits until every outcome is stored.
   than this one, the qcluster tree and the servers (postgres, redis-server) while
   the jobs ran: a run beside someone else's work is not a measurement.
 
+With ``--backlog`` the jobs are all queued before the qcluster starts, and jobs/s
+is jobs / (last ``finished_at`` - first ``started_at``): what the workers can do
+when this process is not competing with them for the cores while it queues.
+
 With ``--repeat`` every configuration runs that many times, in rounds, and the
 median is shown with the range. The workers warm their interpreter pool whatever
 the flag says, so an inline run carries an idle pool too.
 """
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -69,10 +74,14 @@ def summary_row(runs: list[RunResult]) -> str:
 
     rates = sorted(run.jobs_per_s for run in runs)
     spread = f" ({rates[0]:.1f}-{rates[-1]:.1f})" if len(rates) > 1 else ""
+    idle = (
+        f"{median('idle_rss_mb'):.0f} / {median('idle_pss_mb'):.0f}"
+        if not math.isnan(runs[0].idle_rss_mb)
+        else "-"
+    )
     return (
         f"| {runs[0].mode} | {runs[0].workers} x {runs[0].pool} | "
-        f"{median('jobs_per_s'):.1f}{spread} | {median('median_run_ms'):.1f} | "
-        f"{median('idle_rss_mb'):.0f} / {median('idle_pss_mb'):.0f} | "
+        f"{median('jobs_per_s'):.1f}{spread} | {median('median_run_ms'):.1f} | {idle} | "
         f"{median('peak_rss_mb'):.0f} / {median('peak_pss_mb'):.0f} | "
         f"{max(run.other_cpu for run in runs):.0%} |"
     )
@@ -96,7 +105,7 @@ def main() -> None:
     runs: dict[tuple[int, int, str], list[RunResult]] = {c: [] for c in configurations}
     for round_number in range(1, args.repeat + 1):
         for workers, pool, mode in configurations:
-            run = run_once(mode, workers, pool, args.jobs, args.size)
+            run = run_once(mode, workers, pool, args, backlog=args.backlog)
             runs[workers, pool, mode].append(run)
             print(
                 f"round {round_number}: {mode} {workers}x{pool}: {run.jobs_per_s:.1f} jobs/s, "
@@ -115,6 +124,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=300, help="jobs per run (default 300)")
     parser.add_argument("--size", type=int, default=4_000, help="words per job (default 4000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration")
+    parser.add_argument(
+        "--backlog", action="store_true", help="queue every job before the qcluster starts"
+    )
     parser.add_argument(
         "--sizing",
         type=parse_sizing,
@@ -188,28 +200,39 @@ def describe_machine(args: argparse.Namespace) -> str:
     )
 
 
-def run_once(mode: str, workers: int, pool: int, jobs: int, size: int) -> RunResult:
+def run_once(
+    mode: str, workers: int, pool: int, args: argparse.Namespace, *, backlog: bool
+) -> RunResult:
     from django.utils import timezone
 
     from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
     from interp_exec.queueing import queue_cpu_job
     from tests.qcluster import running_qcluster
 
+    def queue_all() -> list[Any]:
+        return [queue_cpu_job(WORKLOAD, args.size, seed=seed).pk for seed in range(args.jobs)]
+
     set_mode(mode)
     env = {"Q_WORKERS": str(workers), "INTERP_EXEC_MAX_WORKERS": str(pool)}
     env["EPISODIC_LOG_LEVEL"] = "info"
+    ids = queue_all() if backlog else []
     with (
         tempfile.TemporaryDirectory() as log_dir,
         running_qcluster(Path(log_dir), env) as cluster,
     ):
         cluster.wait_for_log('"event": "cpu.worker_warmed_up"', count=workers)
-        time.sleep(1)  # let the warm-up's garbage settle before the idle figure
-        idle_rss, idle_pss = tree_memory(cluster.process.pid)
-        peak_rss, peak_pss = idle_rss, idle_pss
+        if backlog:
+            idle_rss = idle_pss = math.nan  # the workers are busy from their first moment
+            peak_rss = peak_pss = 0.0
+        else:
+            time.sleep(1)  # let the warm-up's garbage settle before the idle figure
+            idle_rss, idle_pss = tree_memory(cluster.process.pid)
+            peak_rss, peak_pss = idle_rss, idle_pss
 
         cpu = CpuAccount(cluster.process.pid)
         started = timezone.now()
-        ids = [queue_cpu_job(WORKLOAD, size, seed=seed).pk for seed in range(jobs)]
+        if not backlog:
+            ids = queue_all()
         deadline = time.monotonic() + FINISH_WITHIN_S
         unfinished = CpuJobRecord.objects.filter(pk__in=ids).exclude(
             status__in=JobRecordStatus.finished()
@@ -230,11 +253,13 @@ def run_once(mode: str, workers: int, pool: int, jobs: int, size: int) -> RunRes
             f"{mode} {workers}x{pool}: expected every job ok in {mode}, got {outcomes}"
         )
     last = max(job.finished_at for job in done if job.finished_at is not None)
+    if backlog:
+        started = min(job.started_at for job in done if job.started_at is not None)
     result = RunResult(
         mode=mode,
         workers=workers,
         pool=pool,
-        jobs_per_s=jobs / (last - started).total_seconds(),
+        jobs_per_s=args.jobs / (last - started).total_seconds(),
         median_run_ms=statistics.median(job.run_ms or 0.0 for job in done),
         idle_rss_mb=idle_rss,
         idle_pss_mb=idle_pss,
