@@ -21,7 +21,7 @@ from interp_exec.adapters.processes import ProcessPoolAdapter
 from interp_exec.dispatcher import CpuDispatcher, PolicySource
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode, InterpExecError
 from interp_exec.domain.port import CpuTaskPort
-from interp_exec.workloads import get_workload, load_configured_workloads
+from interp_exec.workloads import all_workloads, get_workload, load_configured_workloads
 
 
 class AdapterSet:
@@ -137,8 +137,6 @@ def warm_up(max_workers: int | None = None) -> None:
     Called when a django-q2 worker starts, so the first queued job runs on warm
     subinterpreters that already imported every interpreter-safe workload.
     """
-    from interp_exec.workloads import all_workloads
-
     probe, adapters = _runtime()
     for workload in all_workloads():
         probe.verdict(workload)

@@ -13,7 +13,7 @@ import threading
 from concurrent import interpreters
 
 from interp_exec.domain import CapabilityVerdict
-from interp_exec.workloads import Workload
+from interp_exec.workloads import Workload, all_workloads
 
 REFUSAL_MARKER = "does not support loading in subinterpreters"
 
@@ -73,8 +73,6 @@ class CapabilityProbe:
 
     def safe_modules(self) -> tuple[str, ...]:
         """Modules of workloads known to load in a subinterpreter, for pre-import."""
-        from interp_exec.workloads import all_workloads
-
         with self._lock:
             safe = {n for n, v in self._verdicts.items() if v.interpreter_safe}
         return tuple(sorted({w.module for w in all_workloads() if w.name in safe}))
