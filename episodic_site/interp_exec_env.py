@@ -23,6 +23,8 @@ def interp_exec_settings() -> dict[str, Any]:
         "LEASE_MARGIN_S": env_float("INTERP_EXEC_LEASE_MARGIN_S", None, minimum=0),
         "JOB_MAX_ATTEMPTS": env_int("INTERP_EXEC_JOB_MAX_ATTEMPTS", None, minimum=1),
         "QUEUED_GRACE_S": env_float("INTERP_EXEC_QUEUED_GRACE_S", None, minimum=1),
+        "FLAG_REFRESH_S": env_float("INTERP_EXEC_FLAG_REFRESH_S", None, minimum=0),
+        "DRAIN_BUDGET_S": env_float("INTERP_EXEC_DRAIN_BUDGET_S", None, minimum=0),
     }
     settings = {key: value for key, value in from_env.items() if value is not None}
     # An environment variable cannot hold None; 0 stands for "no time limit".

@@ -6,13 +6,29 @@ import ``cpu_workload`` from here, and every subinterpreter imports them again.
 
 from typing import TYPE_CHECKING
 
-from interp_exec.domain import CpuJob, ExecutorMode, JobOutcome, JobStatus
+from interp_exec.domain import (
+    CpuJob,
+    ExecutorMode,
+    JobOutcome,
+    JobStatus,
+    JsonPayload,
+    SamplePayload,
+)
 from interp_exec.workloads import cpu_workload
 
 if TYPE_CHECKING:
     from interp_exec.domain import CpuTaskPort
 
-__all__ = ["CpuJob", "ExecutorMode", "JobOutcome", "JobStatus", "cpu_workload", "get_cpu_port"]
+__all__ = [
+    "CpuJob",
+    "ExecutorMode",
+    "JobOutcome",
+    "JobStatus",
+    "JsonPayload",
+    "SamplePayload",
+    "cpu_workload",
+    "get_cpu_port",
+]
 
 
 def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:

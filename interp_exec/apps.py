@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class InterpExecConfig(AppConfig):
@@ -10,9 +10,19 @@ class InterpExecConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from waffle.models import Switch
+
         from interp_exec import checks, receivers  # noqa: F401 - checks register on import
+        from interp_exec.flag_snapshot import flags_changed
+        from interp_exec.models import ExecutorFlag
 
         post_migrate.connect(receivers.create_workload_flags, sender=self)
+        # Every process keeps a snapshot of the flags; these changes invalidate it.
+        for model in (ExecutorFlag, Switch):
+            post_save.connect(flags_changed, sender=model, dispatch_uid=f"flags_changed.{model}")
+            post_delete.connect(flags_changed, sender=model, dispatch_uid=f"flags_deleted.{model}")
+        for relation in (ExecutorFlag.users.through, ExecutorFlag.groups.through):
+            m2m_changed.connect(flags_changed, sender=relation, dispatch_uid=f"rules.{relation}")
         # The app works without django-q2 (direct calls through the port); its
         # worker signal exists only where the task queue is installed.
         if apps.is_installed("django_q"):

@@ -19,7 +19,14 @@ from interp_exec.adapters.inline import InlineAdapter
 from interp_exec.adapters.interpreters import InterpreterPoolAdapter
 from interp_exec.adapters.processes import ProcessPoolAdapter
 from interp_exec.dispatcher import CpuDispatcher, PolicySource
-from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode, InterpExecError
+from interp_exec.domain import (
+    CpuJob,
+    DispatchPolicy,
+    ExecutorMode,
+    InterpExecError,
+    Route,
+    decide_route,
+)
 from interp_exec.domain.port import CpuTaskPort
 from interp_exec.workloads import all_workloads, get_workload, load_configured_workloads
 
@@ -105,6 +112,15 @@ def policy_for(job: CpuJob, mode: str | ExecutorMode | None = None) -> DispatchP
     """The policy the site's port would apply to ``job``: for checks made before queueing."""
     fixed = ExecutorMode.parse(mode) if mode is not None else None
     return _policy_source()(job, fixed)
+
+
+def route_for(job: CpuJob) -> Route:
+    """Where the site's port would send ``job`` now (policy, threshold, capability probe),
+    without running it: for the task queue, which fills a pool only with jobs bound
+    for it. Raises an ``InterpExecError`` for a job the port would refuse."""
+    probe, _ = _runtime()
+    workload = get_workload(job.workload)
+    return decide_route(policy_for(job), job.size, lambda: probe.verdict(workload))
 
 
 def _policy_source() -> PolicySource:

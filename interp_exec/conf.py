@@ -44,6 +44,14 @@ DEFAULTS: dict[str, Any] = {
     # the longest backlog you expect: a resent task that does arrive twice runs once.
     # None: the task queue's retry (Q_CLUSTER["retry"], 720 s by default).
     "QUEUED_GRACE_S": None,
+    # Seconds a process acts on its snapshot of the executor flags before it checks
+    # the shared cache for a change: how long an admin's save takes to reach a
+    # running worker (interp_exec.flag_snapshot). 0: check before every job.
+    "FLAG_REFRESH_S": 1.0,
+    # Seconds one task delivery whose job went to a pool keeps claiming more queued
+    # jobs for that pool (interp_exec.tasks); other tasks wait at most this long
+    # behind it in a busy worker. 0: the delivery runs its own job only.
+    "DRAIN_BUDGET_S": 2.0,
 }
 
 

@@ -8,6 +8,11 @@ Data flow of ``map`` (``run`` is ``map`` of one)::
         -> interpreters refused a module at run time? remember, re-run elsewhere
         -> outcome -> cpu.complete | cpu.failed | cpu.refused
 
+``stream`` plans each job as it is pulled: the first one that goes to a pool
+picks the pool, and the next jobs are pulled only as its workers free up; a job
+routed anywhere else runs at once where it goes. The events of one ``map``, or of
+one batch of a stream, reach batching sinks together (``tracing``).
+
 It implements ``CpuTaskPort``; callers get it from ``get_cpu_port`` and never
 build an executor themselves. It knows nothing of Django: the policy source and
 the event sinks are plain callables handed in by ``bootstrap``.
@@ -16,7 +21,7 @@ the event sinks are plain callables handed in by ``bootstrap``.
 import dataclasses
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -84,26 +89,65 @@ class CpuDispatcher:
     def map(self, jobs: Sequence[CpuJob]) -> list[JobOutcome]:
         outcomes: list[JobOutcome | None] = [None] * len(jobs)
         groups: defaultdict[tuple[ExecutorMode, int], list[_Planned]] = defaultdict(list)
-        for index, job in enumerate(jobs):
-            planned = self._plan(index, job)
-            if isinstance(planned, JobOutcome):
-                outcomes[index] = planned
-            else:
-                groups[planned.route.mode, planned.policy.max_workers].append(planned)
-
-        for (mode, max_workers), planned_jobs in groups.items():
-            results = self._execute(mode, max_workers, planned_jobs)
-            for planned, (result, mode_used, reason) in zip(planned_jobs, results, strict=True):
-                outcome = build_outcome(
-                    planned.prepared,
-                    result,
-                    mode_requested=planned.policy.mode.value,
-                    mode_used=mode_used.value,
-                    fallback_reason=reason,
-                )
-                self._emit_outcome(outcome, planned)
-                outcomes[planned.index] = outcome
+        with self._tracer.batch():
+            for index, job in enumerate(jobs):
+                planned = self._plan(index, job)
+                if isinstance(planned, JobOutcome):
+                    outcomes[index] = planned
+                else:
+                    groups[planned.route.mode, planned.policy.max_workers].append(planned)
+            for (mode, max_workers), planned_jobs in groups.items():
+                for planned, outcome in zip(
+                    planned_jobs, self._run_group(mode, max_workers, planned_jobs), strict=True
+                ):
+                    outcomes[planned.index] = outcome
         return [o for o in outcomes if o is not None]
+
+    def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
+        pending = iter(jobs)
+        aside: list[tuple[K, JobOutcome]] = []
+        lead = self._next_for_pool(pending, aside, None)
+        if lead is None:
+            if aside:
+                yield aside
+            return
+        pool = (lead[1].route.mode, lead[1].policy.max_workers)
+
+        def feed() -> Iterator[tuple[tuple[K, _Planned], PreparedJob]]:
+            following: tuple[K, _Planned] | None = lead
+            while following is not None:
+                yield following, following[1].prepared
+                following = self._next_for_pool(pending, aside, pool)
+
+        for finished in self._adapters.adapter(*pool).execute_stream(feed()):
+            with self._tracer.batch():
+                outcomes = aside + [
+                    (key, self._conclude(planned, result, pool[0]))
+                    for (key, planned), result in finished
+                ]
+            aside.clear()
+            yield outcomes
+        if aside:
+            yield aside
+
+    def _next_for_pool[K](
+        self,
+        pending: Iterator[tuple[K, CpuJob]],
+        aside: list[tuple[K, JobOutcome]],
+        pool: tuple[ExecutorMode, int] | None,
+    ) -> tuple[K, _Planned] | None:
+        """The next job for ``pool`` (any pool when None); the jobs before it that go
+        elsewhere are refused or run where they go, their outcomes added to ``aside``."""
+        for key, job in pending:
+            planned = self._plan(0, job)
+            if isinstance(planned, JobOutcome):
+                aside.append((key, planned))
+                continue
+            route = (planned.route.mode, planned.policy.max_workers)
+            if route == pool or (pool is None and route[0] is not ExecutorMode.INLINE):
+                return key, planned
+            aside.append((key, self._run_group(*route, [planned])[0]))
+        return None
 
     def _plan(self, index: int, job: CpuJob) -> _Planned | JobOutcome:
         dispatch_id = uuid.uuid4().hex
@@ -145,49 +189,59 @@ class CpuDispatcher:
             )
         return _Planned(index, prepared, policy, route)
 
-    def _execute(
+    def _run_group(
         self, mode: ExecutorMode, max_workers: int, planned_jobs: list[_Planned]
-    ) -> list[tuple[RunResult, ExecutorMode, str]]:
-        adapter = self._adapters.adapter(mode, max_workers)
-        results = adapter.execute_all([p.prepared for p in planned_jobs])
-        answers = [
-            (r, mode, p.route.fallback_reason) for p, r in zip(planned_jobs, results, strict=True)
+    ) -> list[JobOutcome]:
+        results = self._adapters.adapter(mode, max_workers).execute_all(
+            [p.prepared for p in planned_jobs]
+        )
+        return [
+            self._conclude(planned, result, mode)
+            for planned, result in zip(planned_jobs, results, strict=True)
         ]
-        if mode is not ExecutorMode.INTERPRETERS:
-            return answers
 
-        refused = [
-            i
-            for i, result in enumerate(results)
-            if is_subinterpreter_refusal(
-                result.error_type, result.error_message, result.error_traceback
-            )
-        ]
-        for i in refused:
-            planned = planned_jobs[i]
-            error = f"{results[i].error_type}: {refusal_summary(results[i].error_message)}"
-            reason = (
-                "not interpreter-safe: imported a module at run time that cannot load in a "
-                f"subinterpreter ({error})"
-            )
-            self._probe.remember_unsafe(planned.prepared.workload, reason)
-            target = (
-                ExecutorMode.PROCESSES if planned.policy.processes_enabled else ExecutorMode.INLINE
-            )
-            self._tracer.emit(
-                tracing.FALLBACK,
-                {
-                    "dispatch_id": planned.prepared.dispatch_id,
-                    "workload": planned.prepared.workload.name,
-                    "mode_requested": planned.policy.mode.value,
-                    "mode_used": target.value,
-                    "size": planned.prepared.job.size,
-                    "fallback_reason": reason,
-                },
-            )
-            rerun = self._adapters.adapter(target, max_workers).execute_all([planned.prepared])[0]
-            answers[i] = (rerun, target, f"{reason}; re-ran in {target.value}")
-        return answers
+    def _conclude(self, planned: _Planned, result: RunResult, mode: ExecutorMode) -> JobOutcome:
+        """The outcome of one run, traced; a run-time refusal by a subinterpreter is
+        remembered and the job re-run where the policy falls back to."""
+        reason = planned.route.fallback_reason
+        if mode is ExecutorMode.INTERPRETERS and is_subinterpreter_refusal(
+            result.error_type, result.error_message, result.error_traceback
+        ):
+            mode, reason, result = self._rerun_refused(planned, result)
+        outcome = build_outcome(
+            planned.prepared,
+            result,
+            mode_requested=planned.policy.mode.value,
+            mode_used=mode.value,
+            fallback_reason=reason,
+        )
+        self._emit_outcome(outcome, planned)
+        return outcome
+
+    def _rerun_refused(
+        self, planned: _Planned, result: RunResult
+    ) -> tuple[ExecutorMode, str, RunResult]:
+        error = f"{result.error_type}: {refusal_summary(result.error_message)}"
+        reason = (
+            "not interpreter-safe: imported a module at run time that cannot load in a "
+            f"subinterpreter ({error})"
+        )
+        self._probe.remember_unsafe(planned.prepared.workload, reason)
+        target = ExecutorMode.PROCESSES if planned.policy.processes_enabled else ExecutorMode.INLINE
+        self._tracer.emit(
+            tracing.FALLBACK,
+            {
+                "dispatch_id": planned.prepared.dispatch_id,
+                "workload": planned.prepared.workload.name,
+                "mode_requested": planned.policy.mode.value,
+                "mode_used": target.value,
+                "size": planned.prepared.job.size,
+                "fallback_reason": reason,
+            },
+        )
+        adapter = self._adapters.adapter(target, planned.policy.max_workers)
+        rerun = adapter.execute_all([planned.prepared])[0]
+        return target, f"{reason}; re-ran in {target.value}", rerun
 
     def _emit_outcome(self, outcome: JobOutcome, planned: _Planned) -> None:
         event = tracing.COMPLETE if outcome.ok else tracing.FAILED

@@ -8,7 +8,10 @@ Django's cache and clears it on save, so with the site's shared cache a change
 made in the admin reaches running workers on their next job.
 
 ``flag_is_active`` needs a request; jobs have none, so a job is evaluated
-through the flag's own user rules and a deterministic percent bucket.
+through the flag's own user rules and a deterministic percent bucket. Flags are
+read from this process's snapshot (``flag_snapshot``), not through waffle's
+cache per job: a change made in the admin applies to the next batch in every
+running worker within ``INTERP_EXEC["FLAG_REFRESH_S"]``.
 """
 
 import dataclasses
@@ -21,11 +24,12 @@ from waffle.models import Switch
 from interp_exec import conf
 from interp_exec.bootstrap import settings_policy
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode
+from interp_exec.flag_snapshot import KILL_SWITCH as KILL_SWITCH
+from interp_exec.flag_snapshot import current_flags
 from interp_exec.models import ExecutorFlag
 from interp_exec.workloads import load_configured_workloads
 
 DEFAULT_FLAG = "cpu.default"
-KILL_SWITCH = "cpu.kill_switch"
 
 
 def flag_name(workload: str) -> str:
@@ -55,12 +59,13 @@ def is_active_for_job(flag: ExecutorFlag, job: CpuJob) -> bool:
 
 def policy_from_flags(job: CpuJob, fixed_mode: ExecutorMode | None) -> DispatchPolicy:
     base = settings_policy(job, fixed_mode)
-    if Switch.get(KILL_SWITCH).is_active():
+    snapshot = current_flags()
+    if snapshot.kill_switch_on:
         return dataclasses.replace(
             base, mode=ExecutorMode.INLINE, source=f"switch {KILL_SWITCH} is on"
         )
-    default = ExecutorFlag.get(DEFAULT_FLAG)
-    flag = ExecutorFlag.get(flag_name(job.workload))
+    default = snapshot.flag(DEFAULT_FLAG)
+    flag = snapshot.flag(flag_name(job.workload))
     if flag.pk is None:
         flag = default
     if flag.pk is None:
@@ -98,7 +103,7 @@ def pool_size() -> int:
 
     One pool serves every workload, so only the default flag sizes it.
     """
-    return _first_set(ExecutorFlag.get(DEFAULT_FLAG).max_workers, conf.default_max_workers())
+    return _first_set(current_flags().flag(DEFAULT_FLAG).max_workers, conf.default_max_workers())
 
 
 def ensure_workload_flags() -> list[str]:

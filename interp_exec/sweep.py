@@ -28,9 +28,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from interp_exec import conf
+from interp_exec.job_claims import max_attempts
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.queueing import send_job_task
-from interp_exec.tasks import max_attempts
 
 SWEEP_TASK = "interp_exec.sweep.sweep_expired_jobs"
 SCHEDULE_NAME = "CPU jobs: lease sweep"

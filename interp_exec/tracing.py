@@ -4,9 +4,14 @@ Sinks (``INTERP_EXEC["EVENT_SINKS"]``, dotted paths resolved late) receive exact
 what the log line carries, so a sink that stores rows (the site's DispatchLog)
 and the log can never disagree. A failing sink is logged and skipped: tracing
 must never turn a finished job into a failed one.
+
+A sink may also offer ``batch()``, a context manager during which it may hold
+what it receives and store it in one go at the end; ``DispatchTracer.batch``
+enters every such sink's, so one ``map`` of many jobs writes its rows at once.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import structlog
@@ -35,3 +40,28 @@ class DispatchTracer:
                 sink(event, fields)
             except Exception:
                 _logger.exception("cpu.sink_failed", sink=repr(sink), failed_event=event)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Let the sinks that can batch hold their writes until the block ends."""
+        with ExitStack() as stack:
+            for sink in self._sinks:
+                if hasattr(sink, "batch"):
+                    stack.enter_context(_guarded_batch(sink))
+            yield
+
+
+@contextmanager
+def _guarded_batch(sink: Any) -> Iterator[None]:
+    """A sink's batch whose failure to store is logged, never raised into the caller."""
+    batch = sink.batch()
+    batch.__enter__()
+    try:
+        yield
+    except BaseException as exc:
+        batch.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    try:
+        batch.__exit__(None, None, None)
+    except Exception:
+        _logger.exception("cpu.sink_failed", sink=repr(sink), failed_event="batch")

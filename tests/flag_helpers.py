@@ -8,21 +8,26 @@ from django import forms
 from django.core.cache import cache
 from django.test import Client
 
+from interp_exec.flag_snapshot import forget_flags
 from interp_exec.models import ExecutorFlag
 from interp_exec.workloads import load_configured_workloads
 
 
 @pytest.fixture
 def empty_cache(db: None) -> Iterator[None]:
-    """Start and end with an empty site cache, with every workload registered.
+    """Start and end with an empty site cache and no flag snapshot, with every
+    workload registered.
 
     The cache is a database table that a transactional test's flush does not
-    empty, so a flag cached by one test would otherwise leak into the next.
+    empty, and a test's rollback sends no signal, so a flag cached or kept in the
+    process's snapshot by one test would otherwise leak into the next.
     """
     load_configured_workloads()
     cache.clear()
+    forget_flags()
     yield
     cache.clear()
+    forget_flags()
 
 
 def set_flag(name: str, **fields: Any) -> ExecutorFlag:

@@ -28,6 +28,9 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 STOP_GRACE_S = 20
+# How long the test workers act on their snapshot of the flags (INTERP_EXEC_FLAG_REFRESH_S):
+# shorter than the site's default, so a test waits out less of it.
+FLAG_REFRESH_S = 0.2
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 # The worker runs no event loop, so Django's guard against ORM calls from async
 # code stays on in it.
@@ -117,10 +120,21 @@ def worker_env(extra_env: Mapping[str, str]) -> dict[str, str]:
         EPISODIC_LOG_FORMAT="json",
         Q_WORKERS="1",
         INTERP_EXEC_MAX_WORKERS="2",
+        INTERP_EXEC_FLAG_REFRESH_S=str(FLAG_REFRESH_S),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra_env)
     return env
+
+
+def wait_out_flag_refresh() -> None:
+    """After a committed flag change: a job started from now on is routed by it.
+
+    A worker checks for a change at most ``FLAG_REFRESH_S`` after it last checked,
+    so any job it starts that long after the change was committed sees it: this
+    waits for the documented bound, not for a guess.
+    """
+    time.sleep(FLAG_REFRESH_S)
 
 
 def database_url(database: dict[str, Any]) -> str:

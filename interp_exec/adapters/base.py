@@ -1,19 +1,19 @@
 """What every adapter shares: preparing a job, and turning raw results into outcomes.
 
-An adapter implements only ``execute_all`` (how prepared jobs run and how their
-errors are read); ``run`` and ``map`` are written once here, so a bare adapter is
-a ``CpuTaskPort`` too (the benchmark uses them that way).
+An adapter implements only ``execute_stream`` (how prepared jobs run, as they come, and
+how their errors are read); ``execute_all``, ``run`` and ``map`` are written once
+here, so a bare adapter is a ``CpuTaskPort`` too (the benchmark uses them that way).
 """
 
 import json
 import math
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from interp_exec.adapters.worker import WorkerReply
+from interp_exec.adapters.worker import SampleCall, WorkerReply
 from interp_exec.domain import (
     CpuJob,
     ExecutorMode,
@@ -21,13 +21,19 @@ from interp_exec.domain import (
     InvalidJob,
     JobOutcome,
     JobStatus,
+    JsonPayload,
+    SamplePayload,
 )
 from interp_exec.workloads import Workload, get_workload
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedJob:
-    """A job checked and encoded once, ready for any adapter."""
+    """A job checked and encoded once, ready for any adapter.
+
+    A sampled job has no ``payload_json`` (and ``payload_bytes`` 0 until it ran):
+    ``sample`` tells the worker how to build its payload.
+    """
 
     dispatch_id: str
     job: CpuJob
@@ -35,6 +41,7 @@ class PreparedJob:
     payload_json: str
     payload_bytes: int
     timeout_s: float | None
+    sample: SampleCall | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,7 @@ class RunResult:
     interpreter_id: int | None = None
     run_ms: float = 0.0
     total_ms: float = 0.0
+    payload_bytes: int = 0
 
 
 def prepare(job: CpuJob, dispatch_id: str | None = None) -> PreparedJob:
@@ -63,18 +71,33 @@ def prepare(job: CpuJob, dispatch_id: str | None = None) -> PreparedJob:
         and job.timeout_s > 0
     ):
         raise InvalidJob(f"timeout_s must be a number of seconds > 0, got {job.timeout_s!r}")
+    dispatch_id = dispatch_id or uuid.uuid4().hex
+    if isinstance(job.payload, JsonPayload):
+        text = job.payload.text
+        return PreparedJob(dispatch_id, job, workload, text, len(text.encode()), job.timeout_s)
+    if isinstance(job.payload, SamplePayload):
+        sample = _sample_call(workload, job.size, job.payload.seed)
+        if sample is not None:
+            return PreparedJob(dispatch_id, job, workload, "", 0, job.timeout_s, sample)
+        payload: Any = workload.sample(job.size, job.payload.seed)
+    else:
+        payload = job.payload
     try:
-        payload_json = json.dumps(job.payload, allow_nan=False)
+        payload_json = json.dumps(payload, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidJob(f"payload is not JSON-compatible: {exc}") from None
     return PreparedJob(
-        dispatch_id=dispatch_id or uuid.uuid4().hex,
-        job=job,
-        workload=workload,
-        payload_json=payload_json,
-        payload_bytes=len(payload_json.encode()),
-        timeout_s=job.timeout_s,
+        dispatch_id, job, workload, payload_json, len(payload_json.encode()), job.timeout_s
     )
+
+
+def _sample_call(workload: Workload, size: int, seed: int) -> SampleCall | None:
+    """How a worker builds the sample itself; None if the function cannot be imported by
+    path (a lambda or nested function): the host then builds it."""
+    qualname = getattr(workload.sample, "__qualname__", "<lambda>")
+    if "<" in qualname:
+        return None
+    return workload.sample.__module__, qualname, size, seed
 
 
 def refused_outcome(
@@ -107,7 +130,7 @@ def build_outcome(
         mode_requested=mode_requested,
         mode_used=mode_used,
         size=prepared.job.size,
-        payload_bytes=prepared.payload_bytes,
+        payload_bytes=prepared.payload_bytes or result.payload_bytes,
         value=result.value,
         error_type=result.error_type,
         error_message=result.error_message,
@@ -123,7 +146,7 @@ def build_outcome(
 
 
 def ok_result(reply: WorkerReply, total_ms: float) -> RunResult:
-    result_json, pid, interpreter_id, run_ms = reply
+    result_json, pid, interpreter_id, run_ms, payload_bytes = reply
     return RunResult(
         status=JobStatus.OK,
         value=json.loads(result_json),
@@ -131,6 +154,7 @@ def ok_result(reply: WorkerReply, total_ms: float) -> RunResult:
         interpreter_id=interpreter_id,
         run_ms=run_ms,
         total_ms=total_ms,
+        payload_bytes=payload_bytes,
     )
 
 
@@ -154,8 +178,20 @@ class ExecutionAdapter(ABC):
         self.max_workers = max_workers
 
     @abstractmethod
+    def execute_stream[K](
+        self, source: Iterable[tuple[K, PreparedJob]]
+    ) -> Iterator[list[tuple[K, RunResult]]]:
+        """Run ``(key, job)`` pairs as the source gives them, concurrently where possible;
+        yield ``(key, result)`` pairs in batches as they finish. The source is read
+        only when the adapter can start a job at once."""
+
     def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:
         """Run the jobs (concurrently where possible); results in input order."""
+        results: list[RunResult | None] = [None] * len(prepared)
+        for finished in self.execute_stream(enumerate(prepared)):
+            for index, result in finished:
+                results[index] = result
+        return [r for r in results if r is not None]
 
     def warm(self) -> None:  # noqa: B027 - nothing to start for an adapter without workers
         """Start the workers now, so the first real job does not pay for it."""
@@ -168,19 +204,34 @@ class ExecutionAdapter(ABC):
 
     def map(self, jobs: Sequence[CpuJob]) -> list[JobOutcome]:
         outcomes: list[JobOutcome | None] = [None] * len(jobs)
-        accepted: list[tuple[int, PreparedJob]] = []
-        for index, job in enumerate(jobs):
-            dispatch_id = uuid.uuid4().hex
-            try:
-                accepted.append((index, prepare(job, dispatch_id)))
-            except InterpExecError as exc:
-                outcomes[index] = refused_outcome(job, dispatch_id, exc, self.mode.value)
-        results = self.execute_all([p for _, p in accepted])
-        for (index, prepared), result in zip(accepted, results, strict=True):
-            outcomes[index] = build_outcome(
-                prepared, result, mode_requested=self.mode.value, mode_used=self.mode.value
-            )
+        for finished in self.stream(enumerate(jobs)):
+            for index, outcome in finished:
+                outcomes[index] = outcome
         return [o for o in outcomes if o is not None]
+
+    def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
+        refused: list[tuple[K, JobOutcome]] = []
+
+        def accepted() -> Iterator[tuple[tuple[K, PreparedJob], PreparedJob]]:
+            for key, job in jobs:
+                dispatch_id = uuid.uuid4().hex
+                try:
+                    prepared = prepare(job, dispatch_id)
+                except InterpExecError as exc:
+                    refused.append((key, refused_outcome(job, dispatch_id, exc, self.mode.value)))
+                else:
+                    yield (key, prepared), prepared
+
+        mode = self.mode.value
+        for finished in self.execute_stream(accepted()):
+            outcomes = refused + [
+                (key, build_outcome(prepared, result, mode_requested=mode, mode_used=mode))
+                for (key, prepared), result in finished
+            ]
+            refused.clear()
+            yield outcomes
+        if refused:
+            yield refused
 
     def __enter__(self) -> ExecutionAdapter:
         return self

@@ -7,7 +7,7 @@ its outcome is ``timed_out``. Use a pool when a caller must not wait past it.
 
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from interp_exec.adapters.base import (
     ExecutionAdapter,
@@ -23,14 +23,20 @@ from interp_exec.domain import ExecutorMode, JobStatus
 class InlineAdapter(ExecutionAdapter):
     mode = ExecutorMode.INLINE
 
-    def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:
-        return [self._execute(job) for job in prepared]
+    def execute_stream[K](
+        self, source: Iterable[tuple[K, PreparedJob]]
+    ) -> Iterator[list[tuple[K, RunResult]]]:
+        for key, job in source:
+            yield [(key, self._execute(job))]
 
     def _execute(self, prepared: PreparedJob) -> RunResult:
         started = time.perf_counter()
         try:
             reply = execute(
-                prepared.workload.module, prepared.workload.qualname, prepared.payload_json
+                prepared.workload.module,
+                prepared.workload.qualname,
+                prepared.payload_json,
+                prepared.sample,
             )
         except Exception as exc:
             return RunResult(

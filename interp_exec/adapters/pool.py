@@ -1,14 +1,17 @@
 """The shared machinery of the executor-backed adapters.
 
-Data flow of ``execute_all``::
+Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
 
-    prepared jobs -> window of at most max_workers in flight -> executor.submit(execute, ...)
+    source of jobs --pulled only when a worker is free--> executor.submit(execute, ...)
         -> concurrent.futures.wait(FIRST_COMPLETED, timeout=nearest deadline)
-        -> done: reply or error -> RunResult
-        -> overdue: timed_out; the executor is abandoned and a fresh one takes its place
+        -> done: reply or error -> RunResult; overdue: timed_out, the executor is
+           abandoned and a fresh one takes its place
+        -> free workers refilled from the source, then the finished batch yielded
 
 Keeping at most ``max_workers`` jobs in flight means a job's clock starts when a
-worker is free for it, so a timeout measures the job and not the queue ahead of it.
+worker is free for it, so a timeout measures the job and not the queue ahead of it;
+pulling the source lazily lets a caller claim queued work only as the pool can
+start it.
 
 A pool is made lazily, once per process (a pool inherited through ``fork`` is not
 usable), and replaced when it breaks or when a stuck job had to be abandoned; a
@@ -21,9 +24,10 @@ import threading
 import time
 from abc import abstractmethod
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass
+from typing import Any
 
 from interp_exec.adapters.base import (
     ExecutionAdapter,
@@ -43,9 +47,9 @@ _MAX_RESUBMITS = 1
 
 
 @dataclass(slots=True)
-class _InFlight:
+class _InFlight[K]:
     future: Future[WorkerReply]
-    index: int
+    key: K
     prepared: PreparedJob
     executor: Executor
     started: float
@@ -111,21 +115,36 @@ class PoolAdapter(ExecutionAdapter):
         else:
             executor.shutdown(wait=False, cancel_futures=True)
 
-    def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:
-        results: list[RunResult | None] = [None] * len(prepared)
-        waiting: deque[tuple[int, PreparedJob, int]] = deque(
-            (index, job, 0) for index, job in enumerate(prepared)
-        )
-        in_flight: dict[Future[WorkerReply], _InFlight] = {}
-        while waiting or in_flight:
-            while waiting and len(in_flight) < self.max_workers:
-                index, job, attempts = waiting.popleft()
-                submitted = self._submit(index, job, attempts)
-                if isinstance(submitted, RunResult):
-                    results[index] = submitted
+    def execute_stream[K](
+        self, source: Iterable[tuple[K, PreparedJob]]
+    ) -> Iterator[list[tuple[K, RunResult]]]:
+        jobs = iter(source)
+        resubmits: deque[tuple[K, PreparedJob, int]] = deque()
+        in_flight: dict[Future[WorkerReply], _InFlight[K]] = {}
+        finished: list[tuple[K, RunResult]] = []
+        exhausted = False
+        while True:
+            # Refill the free workers before handing finished results back: the
+            # caller's bookkeeping then overlaps the work instead of idling the pool.
+            while len(in_flight) < self.max_workers:
+                if resubmits:
+                    key, job, attempts = resubmits.popleft()
+                elif exhausted or (item := next(jobs, None)) is None:
+                    exhausted = True
+                    break
                 else:
+                    (key, job), attempts = item, 0
+                submitted = self._submit(key, job, attempts)
+                if isinstance(submitted, _InFlight):
                     in_flight[submitted.future] = submitted
+                else:
+                    finished.append((key, submitted))
+            if finished:
+                yield finished
+                finished = []
             if not in_flight:
+                if exhausted and not resubmits:
+                    return
                 continue
             deadlines = [e.deadline for e in in_flight.values() if e.deadline is not None]
             timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
@@ -135,26 +154,30 @@ class PoolAdapter(ExecutionAdapter):
                 entry = in_flight.pop(future)
                 result = self._collect(future, entry, now)
                 if result is None:
-                    waiting.appendleft((entry.index, entry.prepared, entry.attempts + 1))
+                    resubmits.append((entry.key, entry.prepared, entry.attempts + 1))
                 else:
-                    results[entry.index] = result
+                    finished.append((entry.key, result))
             for future, entry in list(in_flight.items()):
                 if entry.deadline is not None and now >= entry.deadline:
                     del in_flight[future]
                     future.cancel()
                     timeout_s = entry.prepared.timeout_s or 0.0
-                    results[entry.index] = timed_out_result(
-                        timeout_s, (now - entry.started) * 1000, self.abandon_note
+                    finished.append(
+                        (
+                            entry.key,
+                            timed_out_result(
+                                timeout_s, (now - entry.started) * 1000, self.abandon_note
+                            ),
+                        )
                     )
                     self._replace(entry.executor, stuck=True)
-        return [r for r in results if r is not None]
 
-    def _submit(self, index: int, job: PreparedJob, attempts: int) -> _InFlight | RunResult:
+    def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> _InFlight[K] | RunResult:
         executor = self.executor()
         started = time.perf_counter()
         try:
             future = executor.submit(
-                execute, job.workload.module, job.workload.qualname, job.payload_json
+                execute, job.workload.module, job.workload.qualname, job.payload_json, job.sample
             )
         except (BrokenExecutor, RuntimeError) as exc:
             # The pool broke or was shut down between two jobs: retire it and try a
@@ -162,12 +185,12 @@ class PoolAdapter(ExecutionAdapter):
             self._replace(executor, stuck=False)
             if attempts >= _MAX_RESUBMITS:
                 return self._failure(exc, started)
-            return self._submit(index, job, attempts + 1)
+            return self._submit(key, job, attempts + 1)
         deadline = started + job.timeout_s if job.timeout_s is not None else None
-        return _InFlight(future, index, job, executor, started, deadline, attempts)
+        return _InFlight(future, key, job, executor, started, deadline, attempts)
 
     def _collect(
-        self, future: Future[WorkerReply], entry: _InFlight, now: float
+        self, future: Future[WorkerReply], entry: _InFlight[Any], now: float
     ) -> RunResult | None:
         total_ms = (now - entry.started) * 1000
         try:

@@ -3,12 +3,15 @@ child process. One function for all three is what makes their results identical.
 
 Data flow of one call::
 
-    host: payload -> json.dumps -> (module, qualname, payload_json)
+    host: payload -> json.dumps -> (module, qualname, payload_json, sample=None)
       --> worker: import module -> func(json.loads(payload_json)) -> json.dumps(result)
-      <-- host: (result_json, pid, interpreter id, run_ms) -> json.loads -> outcome
+      <-- host: (result_json, pid, interpreter id, run_ms, payload bytes) -> outcome
 
 Strings cross cheaply into a subinterpreter and JSON is what the outcome stores,
-so the payload and result are JSON text on the wire in every mode.
+so the payload and result are JSON text on the wire in every mode. A sampled
+job sends ``sample=(module, qualname, size, seed)`` of the workload's sample
+function instead of a payload, and the worker builds the payload itself: the
+host neither builds nor copies it.
 """
 
 import importlib
@@ -19,7 +22,8 @@ from collections.abc import Sequence
 from concurrent import interpreters
 from typing import Any
 
-type WorkerReply = tuple[str, int, int, float]
+type WorkerReply = tuple[str, int, int, float, int]
+type SampleCall = tuple[str, str, int, int]
 
 
 def prepare_worker(sys_path: Sequence[str], modules: Sequence[str]) -> None:
@@ -46,16 +50,29 @@ def prepare_worker(sys_path: Sequence[str], modules: Sequence[str]) -> None:
             continue
 
 
-def execute(module: str, qualname: str, payload_json: str) -> WorkerReply:
-    func: Any = importlib.import_module(module)
-    for attribute in qualname.split("."):
-        func = getattr(func, attribute)
-    payload = json.loads(payload_json)
+def execute(
+    module: str, qualname: str, payload_json: str, sample: SampleCall | None = None
+) -> WorkerReply:
+    func = _resolve(module, qualname)
+    if sample is None:
+        payload = json.loads(payload_json)
+        payload_bytes = len(payload_json.encode())
+    else:
+        sample_module, sample_qualname, size, seed = sample
+        payload = _resolve(sample_module, sample_qualname)(size, seed)
+        payload_bytes = len(json.dumps(payload, allow_nan=False).encode())
     started = time.perf_counter()
     result = func(payload)
     run_ms = (time.perf_counter() - started) * 1000
     result_json = json.dumps(result, allow_nan=False)
-    return result_json, os.getpid(), interpreters.get_current().id, run_ms
+    return result_json, os.getpid(), interpreters.get_current().id, run_ms, payload_bytes
+
+
+def _resolve(module: str, qualname: str) -> Any:
+    found: Any = importlib.import_module(module)
+    for attribute in qualname.split("."):
+        found = getattr(found, attribute)
+    return found
 
 
 def ping() -> int:

@@ -19,8 +19,8 @@ from waffle.models import Switch
 from interp_exec import conf
 from interp_exec.domain import ExecutorMode
 from interp_exec.flags import DEFAULT_FLAG, KILL_SWITCH, flag_name
+from interp_exec.job_claims import task_queue_timeout_s
 from interp_exec.models import ExecutorFlag
-from interp_exec.tasks import task_queue_timeout_s
 from interp_exec.workloads import load_configured_workloads
 
 MAX_PERCENT = 99.9

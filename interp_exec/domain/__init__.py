@@ -12,7 +12,7 @@ from interp_exec.domain.errors import (
     UnknownExecutorMode,
     UnknownWorkload,
 )
-from interp_exec.domain.jobs import CpuJob, JobOutcome, JobStatus
+from interp_exec.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
 from interp_exec.domain.modes import ExecutorMode
 from interp_exec.domain.policy import CapabilityVerdict, DispatchPolicy, Route, decide_route
 from interp_exec.domain.port import CpuTaskPort
@@ -27,8 +27,10 @@ __all__ = [
     "InvalidJob",
     "JobOutcome",
     "JobStatus",
+    "JsonPayload",
     "PayloadTooLarge",
     "Route",
+    "SamplePayload",
     "UnknownExecutorMode",
     "UnknownWorkload",
     "decide_route",

@@ -13,6 +13,28 @@ class JobStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class SamplePayload:
+    """A payload given as the workload's own sample for the job's size and ``seed``.
+
+    The worker that runs the job builds it (``sample(size, seed)`` is
+    deterministic), so the host neither builds nor copies a payload it never reads.
+    """
+
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class JsonPayload:
+    """A payload given as JSON text, as it was stored: sent to the worker as it is.
+
+    A queued job's payload was checked when it was stored; decoding it in the
+    host only to encode it again would cost a copy of every payload.
+    """
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class CpuJob:
     """A request to run a registered workload on a JSON-compatible payload.
 
@@ -20,7 +42,8 @@ class CpuJob:
     paragraphs); routing compares it with ``min_task_size``. ``rollout_key`` makes
     percent rollouts deterministic: the same key always gets the same answer (by
     default the job's workload, size and payload decide it). ``user_id`` lets a
-    flag's user/group rules apply to jobs submitted by a person.
+    flag's user/group rules apply to jobs submitted by a person. ``payload`` may be
+    a ``SamplePayload`` or a ``JsonPayload`` instead of the data itself.
     """
 
     workload: str

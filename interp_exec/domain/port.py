@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from interp_exec.domain.jobs import CpuJob, JobOutcome
@@ -15,4 +15,15 @@ class CpuTaskPort(Protocol):
 
     def map(self, jobs: Sequence[CpuJob]) -> list[JobOutcome]:
         """Run jobs concurrently where the adapter can; outcomes in input order."""
+        ...
+
+    def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
+        """Run ``(key, job)`` pairs as ``jobs`` gives them; yield ``(key, outcome)`` pairs
+        in batches as they finish.
+
+        ``jobs`` is read only when the pool that runs them has a free worker, so
+        a caller that takes work from a queue lazily (the task queue's drain)
+        takes no more than can start at once, and stores finished outcomes while
+        the next jobs run.
+        """
         ...

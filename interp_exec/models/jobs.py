@@ -5,7 +5,6 @@ broker, killed worker); the record's status and lease are what decide whether a
 delivery runs the job, and completion is written once.
 """
 
-import contextlib
 import uuid
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from interp_exec.domain import CpuJob, JobOutcome, UnknownWorkload
+from interp_exec.domain import JobOutcome
 
 
 class JobRecordStatus(models.TextChoices):
@@ -98,22 +97,6 @@ class CpuJobRecord(models.Model):
             self.status == JobRecordStatus.RUNNING
             and self.lease_expires_at is not None
             and self.lease_expires_at < timezone.now()
-        )
-
-    def to_job(self) -> CpuJob:
-        """The domain job; an unknown workload keeps no payload, and the port refuses it."""
-        from interp_exec.workloads import get_workload
-
-        payload: Any = self.payload
-        if payload is None:
-            with contextlib.suppress(UnknownWorkload):
-                payload = get_workload(self.workload).sample(self.size, self.seed or 0)
-        return CpuJob(
-            workload=self.workload,
-            payload=payload,
-            size=self.size,
-            rollout_key=str(self.id),
-            user_id=self.created_by_id,
         )
 
     @staticmethod

@@ -9,7 +9,7 @@ from django.test import Client
 from interp_exec.flags import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
 from tests.flag_helpers import change_form_data
-from tests.qcluster import QCluster
+from tests.qcluster import QCluster, wait_out_flag_refresh
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +22,7 @@ def configure_in_admin(client: Client, workload: str, **changes: Any) -> None:
     url = f"/admin/interp_exec/executorflag/{flag.pk}/change/"
     response = client.post(url, change_form_data(client, url, **changes))
     assert response.status_code == 302, response.context["adminform"].form.errors
+    wait_out_flag_refresh()
 
 
 def queue_from_the_view(client: Client, workload: str, size: int) -> CpuJobRecord:

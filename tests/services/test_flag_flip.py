@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from interp_exec.flags import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
 from tests.flag_helpers import set_flag
+from tests.qcluster import wait_out_flag_refresh
 from tests.services.conftest import COMMITTING_DB, StartCluster
 from tests.services.load import WORKLOAD, JobStream, finished_count, wait_until, wait_until_finished
 
@@ -55,7 +56,8 @@ def test_flipping_the_mode_under_load_fails_no_job_and_the_last_flip_holds(
     logs = DispatchLog.objects.filter(dispatch_id__in=[job.dispatch_id for job in jobs])
     assert sorted(logs.values_list("status", flat=True)) == ["ok"] * len(jobs)
 
-    # Once the flips stop, every new job runs where the last one put it.
+    # Once the flips stop and reach the workers, every new job runs where the last one put it.
+    wait_out_flag_refresh()
     after = JobStream(user, clients=2, jobs_per_client=3, pause_s=0).start()
     late = wait_until_finished(after, [], FINISH_WITHIN_S, cluster.assert_alive)
     assert {job.mode_used for job in CpuJobRecord.objects.filter(pk__in=late)} == {last_mode}

@@ -1,11 +1,20 @@
-"""A delivery whose job goes to a pool fills the pool's free workers with queued jobs.
+"""A delivery whose job goes to a pool keeps the pool full from the queue (the drain).
 
-A django-q2 worker runs one task at a time; without this, an interpreter pool in
-a worker would never hold more than one job.
+A django-q2 worker runs one task at a time; without the drain, an interpreter pool
+in a worker would never hold more than one job, and would idle while the worker
+claims and stores.
 """
 
-import pytest
+import threading
+import uuid
+from typing import Any
 
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from interp_exec import CpuJob, get_cpu_port
+from interp_exec.job_claims import claim, claim_queued, finish_many
 from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.tasks import run_cpu_job
 from tests.flag_helpers import set_flag
@@ -17,30 +26,36 @@ def interpreters_for_echo() -> None:
     set_flag("cpu.tests.echo", everyone=True, mode="interpreters", min_task_size=0)
 
 
-def queued(count: int) -> list[CpuJobRecord]:
+def queued(count: int, workload: str = "tests.echo", size: int = 1) -> list[CpuJobRecord]:
     return [
-        CpuJobRecord.objects.create(workload="tests.echo", size=1, seed=seed)
+        CpuJobRecord.objects.create(workload=workload, size=size, seed=seed)
         for seed in range(count)
     ]
 
 
-@pytest.mark.usefixtures("interpreters_for_echo")
-def test_a_delivery_runs_the_oldest_queued_jobs_beside_its_own() -> None:
-    first, second, third = queued(3)
-
-    assert run_cpu_job(str(third.pk)) == "ok"
-
-    statuses = {r.pk: r for r in CpuJobRecord.objects.all()}
-    assert statuses[third.pk].status == "ok"
-    assert statuses[first.pk].status == "ok"  # the oldest took the pool's free worker
-    assert statuses[second.pk].status == "queued"
-    assert statuses[first.pk].value == {"size": 1, "seed": 0}
-    assert {statuses[p].mode_used for p in (first.pk, third.pk)} == {"interpreters"}
-    assert DispatchLog.objects.count() == 2
+def statuses() -> dict[uuid.UUID, str]:
+    return dict(CpuJobRecord.objects.values_list("pk", "status"))
 
 
 @pytest.mark.usefixtures("interpreters_for_echo")
-def test_the_companion_s_own_delivery_then_does_nothing() -> None:
+def test_a_delivery_runs_every_queued_job_bound_for_its_pool() -> None:
+    records = queued(7)
+
+    assert run_cpu_job(str(records[3].pk)) == "ok"
+
+    done = CpuJobRecord.objects.in_bulk()
+    assert {r.status for r in done.values()} == {"ok"}
+    assert {r.mode_used for r in done.values()} == {"interpreters"}
+    assert {r.attempts for r in done.values()} == {1}
+    assert [done[r.pk].value for r in records] == [{"size": 1, "seed": s} for s in range(7)]
+    # One log row per job, the same dispatch as the record's.
+    assert sorted(DispatchLog.objects.values_list("dispatch_id", flat=True)) == sorted(
+        r.dispatch_id for r in done.values()
+    )
+
+
+@pytest.mark.usefixtures("interpreters_for_echo")
+def test_the_drained_jobs_own_deliveries_then_do_nothing() -> None:
     first, second = queued(2)
     run_cpu_job(str(second.pk))
 
@@ -51,7 +66,39 @@ def test_the_companion_s_own_delivery_then_does_nothing() -> None:
     assert DispatchLog.objects.count() == 2
 
 
-def test_an_inline_job_takes_no_companions() -> None:
+@pytest.mark.usefixtures("interpreters_for_echo")
+def test_a_delivery_whose_job_is_done_drains_the_queue_for_the_pool() -> None:
+    done, *waiting = queued(4)
+    CpuJobRecord.objects.filter(pk=done.pk).update(status="ok", attempts=1)
+
+    assert run_cpu_job(str(done.pk)) == "not run: the job is ok"
+
+    assert {statuses()[r.pk] for r in waiting} == {"ok"}
+
+
+@pytest.mark.usefixtures("interpreters_for_echo")
+def test_with_no_budget_a_delivery_runs_its_own_job_only(settings: Any) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "DRAIN_BUDGET_S": 0}
+    first, second = queued(2)
+
+    assert run_cpu_job(str(second.pk)) == "ok"
+
+    assert statuses() == {first.pk: "queued", second.pk: "ok"}
+
+
+@pytest.mark.usefixtures("interpreters_for_echo")
+def test_the_drain_takes_only_jobs_that_would_go_to_its_pool() -> None:
+    set_flag("cpu.tests.echo", min_task_size=5)
+    small, *_ = queued(1, size=4)
+    other = CpuJobRecord.objects.create(workload="tests.explode", size=10, seed=1)
+    own = CpuJobRecord.objects.create(workload="tests.echo", size=5, seed=2)
+
+    assert run_cpu_job(str(own.pk)) == "ok"
+
+    assert statuses() == {small.pk: "queued", other.pk: "queued", own.pk: "ok"}
+
+
+def test_an_inline_job_takes_no_others() -> None:
     first, second = queued(2)
 
     assert run_cpu_job(str(second.pk)) == "ok"
@@ -59,3 +106,68 @@ def test_an_inline_job_takes_no_companions() -> None:
     first.refresh_from_db()
     assert first.status == "queued"
     assert DispatchLog.objects.count() == 1
+
+
+@pytest.mark.usefixtures("interpreters_for_echo")
+def test_the_drain_claims_and_stores_in_batches() -> None:
+    records = queued(20)
+    run_cpu_job(str(records[0].pk))  # warm: pool started, flags read
+    CpuJobRecord.objects.update(status="queued", attempts=0)
+    DispatchLog.objects.all().delete()
+
+    with CaptureQueriesContext(connections["default"]) as queries:
+        run_cpu_job(str(records[0].pk))
+
+    assert set(statuses().values()) == {"ok"}
+    assert DispatchLog.objects.count() == 20
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    # Per job at most: its share of a claim (2 statements per 2 jobs) and of a
+    # store (lock, update, log rows; one per batch of finished jobs).
+    assert len(statements) <= 20 * 3, [s[:60] for s in statements]
+
+
+def test_a_stored_payload_reaches_the_workload_as_stored() -> None:
+    payload = {"text": "ünïcode ✓", "numbers": [1, 2.5, None], "nested": {"a": [True]}}
+    record = CpuJobRecord.objects.create(workload="tests.echo", size=1, payload=payload)
+
+    assert run_cpu_job(str(record.pk)) == "ok"
+
+    record.refresh_from_db()
+    assert record.value == payload == get_cpu_port().run(CpuJob("tests.echo", payload)).value
+
+
+def test_an_outcome_is_not_stored_over_a_newer_attempt() -> None:
+    record, *_ = queued(1)
+    stale = claim(record.pk)
+    assert stale is not None
+    CpuJobRecord.objects.filter(pk=record.pk).update(attempts=2)
+
+    assert finish_many([(stale, {"status": "ok"})]) == set()
+
+    record.refresh_from_db()
+    assert (record.status, record.attempts) == ("running", 2)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(5))
+def test_concurrent_batch_claims_take_each_job_once(round_: int) -> None:
+    records = queued(12)
+    barrier = threading.Barrier(3)
+    taken: list[uuid.UUID] = []
+
+    def worker() -> None:
+        barrier.wait()
+        try:
+            while batch := claim_queued({"tests.echo": 0}, limit=2):
+                taken.extend(claimed.pk for claimed in batch)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(taken) == sorted(r.pk for r in records)
+    assert set(CpuJobRecord.objects.values_list("attempts", flat=True)) == {1}

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_q.exceptions import TimeoutException
 
 from interp_exec import tasks
+from interp_exec.job_claims import claim, finish, lease_duration, task_queue_timeout_s
 from interp_exec.models import CpuJobRecord, DispatchLog
-from interp_exec.tasks import claim, finish, lease_duration, run_cpu_job, task_queue_timeout_s
+from interp_exec.tasks import run_cpu_job
 
 
 def new_record(workload: str = "tests.echo", **fields: Any) -> CpuJobRecord:
@@ -86,7 +87,9 @@ def test_an_attempt_that_lost_its_lease_cannot_store_its_outcome() -> None:
     CpuJobRecord.objects.filter(pk=record.pk).update(lease_expires_at=timezone.now())
     current = claim(record.pk)
 
-    assert (stale, current) == (1, 2)
+    assert stale is not None
+    assert current is not None
+    assert (stale.attempt, current.attempt) == (1, 2)
     assert not finish(record.pk, 1, {"status": "failed", "error_type": "Late"})
     assert finish(record.pk, 2, {"status": "ok"})
     assert not finish(record.pk, 2, {"status": "failed"})  # done once
@@ -172,7 +175,8 @@ def test_concurrent_deliveries_claim_a_job_once() -> None:
     def deliver() -> None:
         barrier.wait()
         try:
-            claims.append(claim(record.pk))
+            claimed = claim(record.pk)
+            claims.append(claimed.attempt if claimed else None)
         finally:
             connections.close_all()
 

@@ -1,0 +1,178 @@
+"""Claiming queued jobs under a lease, and storing their outcomes once.
+
+The job record, not the broker, decides who runs a job (see ``interp_exec.tasks``):
+
+- ``claim`` takes one named job (its own task's delivery): queued, or running
+  under a lease that expired because its worker died;
+- ``claim_queued`` takes up to ``limit`` of the oldest queued jobs of the given
+  workloads in one transaction: ``SELECT ... FOR UPDATE SKIP LOCKED`` then one
+  ``UPDATE`` on PostgreSQL (two workers never wait for or take the same rows), an
+  immediate transaction on SQLite (it holds the write lock from its start);
+- ``finish_many`` stores outcomes in one transaction: the rows still running
+  under the claiming attempt are locked and updated in one statement; a row
+  another attempt owns by now (its lease expired and the sweep re-queued it) is
+  left as it is.
+
+Each claim returns the job ready to run: a stored payload as its JSON text,
+never decoded in the host (``JsonPayload``), a sampled one as ``SamplePayload``
+(built by the worker that runs it).
+"""
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from interp_exec import conf
+from interp_exec.domain import CpuJob, JsonPayload, SamplePayload
+from interp_exec.models import CpuJobRecord, JobRecordStatus
+
+# Only when neither the task queue nor INTERP_EXEC sets a time limit.
+UNLIMITED_LEASE_S = 3600.0
+
+_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "payload_text", "created_by_id")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """A job this worker holds: its record id, the attempt that owns it, and the job."""
+
+    pk: uuid.UUID
+    attempt: int
+    job: CpuJob
+
+
+def task_queue_timeout_s() -> float | None:
+    """Seconds django-q2 lets a task run before it kills the worker (``Q_CLUSTER["timeout"]``)."""
+    timeout = getattr(settings, "Q_CLUSTER", {}).get("timeout")
+    return float(timeout) if timeout else None
+
+
+def lease_duration() -> timedelta:
+    """How long a claim holds: until the worker running it must have finished or died.
+
+    It outlives the longest a delivery may run by ``INTERP_EXEC["LEASE_MARGIN_S"]``,
+    so a slow but live attempt is never taken over.
+    """
+    limit = task_queue_timeout_s() or conf.get_setting("TIMEOUT_S") or UNLIMITED_LEASE_S
+    return timedelta(seconds=float(limit) + float(conf.get_setting("LEASE_MARGIN_S")))
+
+
+def max_attempts() -> int:
+    """Runs a job may start before a dead worker's job ends failed (see ``interp_exec.sweep``)."""
+    return int(conf.get_setting("JOB_MAX_ATTEMPTS"))
+
+
+def worker_name() -> str:
+    """``host:pid`` of this process: which worker holds a job, for people and tests."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
+    """Take the job ``record_id`` for this delivery; None if it is not claimable."""
+    now = timezone.now()
+    claimable = Q(status=JobRecordStatus.QUEUED) | Q(
+        status=JobRecordStatus.RUNNING, lease_expires_at__lt=now
+    )
+    with transaction.atomic():
+        updated = CpuJobRecord.objects.filter(
+            claimable, pk=record_id, attempts__lt=max_attempts()
+        ).update(**_claim_columns(now), attempts=F("attempts") + 1)
+        if updated != 1:
+            return None
+        # Same transaction: no other delivery can claim between the UPDATE and this read.
+        row = _job_rows(CpuJobRecord.objects.filter(pk=record_id)).get()
+    return _claimed(row, attempt=row[1])
+
+
+def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
+    """Take up to ``limit`` of the oldest queued jobs of ``workloads`` (name -> smallest
+    size to take), for a pool with free workers."""
+    if not workloads or limit <= 0:
+        return []
+    wanted = reduce(or_, (Q(workload=name, size__gte=least) for name, least in workloads.items()))
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = (
+            CpuJobRecord.objects.select_for_update(skip_locked=True)
+            .filter(wanted, status=JobRecordStatus.QUEUED, attempts__lt=max_attempts())
+            .order_by("created_at")
+        )
+        rows = list(_job_rows(candidates)[:limit])
+        if rows:
+            CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(
+                **_claim_columns(now), attempts=F("attempts") + 1
+            )
+    # The rows were locked (or the whole database was) since they were read.
+    return [_claimed(row, attempt=row[1] + 1) for row in rows]
+
+
+def finish(record_id: uuid.UUID | str, attempt: int, columns: dict[str, Any]) -> bool:
+    """Store the final state, only if this attempt still owns the job; True if stored."""
+    stored = CpuJobRecord.objects.filter(
+        pk=record_id, status=JobRecordStatus.RUNNING, attempts=attempt
+    ).update(**columns, finished_at=timezone.now(), lease_expires_at=None)
+    return stored == 1
+
+
+def finish_many(
+    finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
+    *,
+    within: Callable[[], None] | None = None,
+) -> set[uuid.UUID]:
+    """Store each job's final columns where its attempt still owns it, in one transaction;
+    the ids stored. ``within`` is called inside that transaction (to write log rows
+    with the outcomes)."""
+    finished = list(finished)
+    now = timezone.now()
+    with transaction.atomic():
+        attempts = dict(
+            CpuJobRecord.objects.select_for_update()
+            .filter(pk__in=[claimed.pk for claimed, _ in finished], status=JobRecordStatus.RUNNING)
+            .values_list("pk", "attempts")
+        )
+        records = [
+            CpuJobRecord(pk=claimed.pk, **columns, finished_at=now, lease_expires_at=None)
+            for claimed, columns in finished
+            if attempts.get(claimed.pk) == claimed.attempt
+        ]
+        if records:
+            columns = {name for _, columns in finished for name in columns}
+            fields = [*sorted(columns), "finished_at", "lease_expires_at"]
+            CpuJobRecord.objects.bulk_update(records, fields)
+        if within is not None:
+            within()
+    return {record.pk for record in records}
+
+
+def _claim_columns(now: datetime) -> dict[str, Any]:
+    return {
+        "status": JobRecordStatus.RUNNING,
+        "lease_expires_at": now + lease_duration(),
+        "started_at": now,
+        "claimed_by": worker_name(),
+    }
+
+
+def _job_rows(records: Any) -> Any:
+    # The payload as stored text: decoding it here only to encode it again for the
+    # worker would cost the host a copy of every payload.
+    return records.annotate(payload_text=Cast("payload", TextField())).values_list(*_JOB_COLUMNS)
+
+
+def _claimed(row: tuple[Any, ...], *, attempt: int) -> ClaimedJob:
+    pk, _, workload, size, seed, payload_text, user_id = row
+    payload = SamplePayload(seed or 0) if payload_text is None else JsonPayload(payload_text)
+    job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
+    return ClaimedJob(pk, attempt, job)
