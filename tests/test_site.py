@@ -74,6 +74,40 @@ def test_admin_login_page_is_served(client: Client) -> None:
     assert b'name="password"' in response.content
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/admin/login/", "/cpu/jobs/", "/accounts/logout/"]
+)
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "UTF8"])
+def test_a_form_post_in_another_charset_is_refused_with_400(url: str, charset: str) -> None:
+    # Before the fix: BadRequest from the CSRF check, then again from Django's 400
+    # and 500 views (they re-run the check), so a bare 500 reached the client.
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+
+    response = client.post(
+        url,
+        "username=a&password=b",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+
+    assert response.status_code == 400
+    assert f"charset={charset}" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_utf8_form_post_still_reaches_the_csrf_check() -> None:
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        "/accounts/login/",
+        "username=a&password=b",
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
+    )
+
+    assert response.status_code == 403
+
+
 # --- ensure_superuser -------------------------------------------------------
 
 
