@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Field, ManyToManyField, QuerySet
 from django.http import HttpRequest, HttpResponse
 from waffle.admin import FlagAdmin
 from waffle.models import Switch
 
 from interp_exec import conf
+from interp_exec.admin.user_ids import UserIdsField, UserNamesRawIdWidget
 from interp_exec.domain import ExecutorMode
 from interp_exec.flags import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.job_claims import task_queue_timeout_s
@@ -169,6 +170,21 @@ class ExecutorFlagAdmin(FlagAdmin):
     # waffle's FlagAdmin types list_filter as its own four-tuple.
     list_filter = ("mode", "everyone")  # type: ignore[assignment]
     ordering = ("name",)
+
+    # Django's signature; waffle's (untyped) takes the request among the keywords.
+    def formfield_for_dbfield(  # type: ignore[override]
+        self, db_field: Field[Any, Any], request: HttpRequest | None, **kwargs: Any
+    ) -> forms.Field | None:
+        # Waffle's own version makes the same box with its widget, which fails on "abc".
+        if isinstance(db_field, ManyToManyField) and db_field.name == "users":
+            kwargs["widget"] = UserNamesRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+            return db_field.formfield(form_class=UserIdsField, **kwargs)
+        field: forms.Field | None = super().formfield_for_dbfield(  # type: ignore[no-untyped-call]
+            db_field, request=request, **kwargs
+        )
+        return field
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ExecutorFlag]:
         queryset: QuerySet[ExecutorFlag] = super().get_queryset(request)

@@ -88,6 +88,10 @@ def test_the_kill_switch_saved_in_the_admin_forces_inline(
         ("mode", "threads", "Select a valid choice"),
         ("max_workers", "4", f"set its size on {DEFAULT_FLAG}"),
         ("name", "cpu.no.such.workload", "names no registered workload"),
+        # Waffle's user box looked "abc" up as an id while redrawing the form: a 500.
+        ("users", "abc", "is not a valid value"),
+        ("users", "1,abc", "is not a valid value"),
+        ("users", "99999999999999999999", "Select a valid choice"),
     ],
 )
 def test_the_flag_form_refuses_impossible_settings_and_changes_nothing(
