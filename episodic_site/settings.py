@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "episodic_site.admin_site.EpisodicAdminConfig",  # django.contrib.admin, see the module
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

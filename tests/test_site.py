@@ -108,6 +108,57 @@ def test_a_utf8_form_post_still_reaches_the_csrf_check() -> None:
     assert response.status_code == 403
 
 
+# --- Admin change lists ------------------------------------------------------
+
+# One date filter per change list, whichever app registered its admin.
+DATE_FILTERS = [
+    "/admin/interp_exec/benchmarkrun/?created_at__year",
+    "/admin/interp_exec/executorflag/?created__year",
+    "/admin/interp_exec/cpujobrecord/?created_at__year",
+    "/admin/interp_exec/dispatchlog/?created_at__year",
+    "/admin/auth/user/?date_joined__year",
+    "/admin/auth/user/?last_login__year",
+    "/admin/waffle/switch/?created__year",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("date_filter", DATE_FILTERS)
+@pytest.mark.parametrize("year", ["99999", "0", "-1", "10000"])
+def test_a_year_filter_out_of_range_shows_the_unfiltered_list_with_a_message(
+    admin_client: Client, date_filter: str, year: str
+) -> None:
+    # Before: ValueError from the count query, a 500 (Django catches only build errors).
+    response = admin_client.get(f"{date_filter}={year}", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("?e=1")
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(f"year={year}) cannot be applied" in m for m in shown), shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("date_filter", DATE_FILTERS)
+def test_a_year_filter_in_range_still_filters(admin_client: Client, date_filter: str) -> None:
+    response = admin_client.get(f"{date_filter}=1999")
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+
+
+def test_every_registered_admin_checks_its_lookups() -> None:
+    from django.contrib import admin
+
+    from episodic_site.admin_lookups import CheckedLookupsMixin
+
+    unchecked = [
+        type(model_admin).__name__
+        for model_admin in admin.site._registry.values()
+        if not isinstance(model_admin, CheckedLookupsMixin)
+    ]
+    assert not unchecked
+
+
 # --- ensure_superuser -------------------------------------------------------
 
 
@@ -347,6 +398,8 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
         "LEASE_MARGIN_S": "2",
         "JOB_MAX_ATTEMPTS": "5",
         "QUEUED_GRACE_S": "30",
+        "FLAG_REFRESH_S": "1",
+        "DRAIN_BUDGET_S": "2",
     }
     for key, raw in values.items():
         monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)

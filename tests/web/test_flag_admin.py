@@ -42,7 +42,8 @@ def save_in_admin(client: Client, flag: ExecutorFlag, capture: Any, **changes: A
 def test_our_admin_replaces_waffles_for_the_swapped_flag_model() -> None:
     assert isinstance(admin.site._registry[ExecutorFlag], ExecutorFlagAdmin)
     assert isinstance(admin.site._registry[ExecutorFlag], FlagAdmin)
-    assert type(admin.site._registry[Switch]) is SwitchAdmin
+    # Waffle's own, with the site's lookup check mixed in (episodic_site.admin_site).
+    assert type(admin.site._registry[Switch]).__bases__[1] is SwitchAdmin
 
 
 def test_a_flag_saved_in_the_admin_routes_the_next_job(
