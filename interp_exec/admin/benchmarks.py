@@ -141,6 +141,9 @@ class BenchmarkRunAdmin(_RunAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        # Permission before lookup, so no answer tells whether a run exists.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         run = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if run is not None:
@@ -159,10 +162,12 @@ class BenchmarkRunAdmin(_RunAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def compare_view(self, request: HttpRequest, before: int, after: int) -> HttpResponse:
-        first = get_object_or_404(BenchmarkRun, pk=before)
-        second = get_object_or_404(BenchmarkRun, pk=after)
+        # Permission before lookup: a 404 for a missing run would tell who may not
+        # see runs which ones exist.
         if not self.has_view_permission(request):
             raise PermissionDenied
+        first = get_object_or_404(BenchmarkRun, pk=before)
+        second = get_object_or_404(BenchmarkRun, pk=after)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -117,3 +118,27 @@ def test_compare_action_needs_exactly_two_runs(admin_client: Client) -> None:
         "admin:interp_exec_benchmarkrun_compare", args=[first.pk, second.pk]
     )
     assert "Select exactly two runs" in three.content.decode()
+
+
+@pytest.mark.parametrize("page", ["compare", "change"])
+def test_staff_without_the_view_permission_get_403_whether_the_run_exists_or_not(
+    client: Client, page: str
+) -> None:
+    # Before: the comparison looked the runs up first, so a missing one answered 404
+    # and an existing one 403, telling anyone with staff status which runs exist.
+    staff = User.objects.create_user("staff", password="password", is_staff=True)
+    client.force_login(staff)
+    run = full_run()
+    missing = run.pk + 100
+    urls = {
+        "compare": [
+            reverse("admin:interp_exec_benchmarkrun_compare", args=[run.pk, run.pk]),
+            reverse("admin:interp_exec_benchmarkrun_compare", args=[missing, missing]),
+        ],
+        "change": [
+            reverse("admin:interp_exec_benchmarkrun_change", args=[run.pk]),
+            reverse("admin:interp_exec_benchmarkrun_change", args=[missing]),
+        ],
+    }[page]
+
+    assert [client.get(url).status_code for url in urls] == [403, 403]
