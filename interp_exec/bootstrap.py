@@ -123,6 +123,34 @@ def route_for(job: CpuJob) -> Route:
     return decide_route(policy_for(job), job.size, lambda: probe.verdict(workload))
 
 
+# A job size no threshold exceeds: asks where a workload's large jobs go.
+_LARGEST_SIZE = 2**62
+
+type Pool = tuple[ExecutorMode, int]
+
+
+def pool_for(job: CpuJob) -> Pool | None:
+    """The pool (mode, size) ``job`` goes to now; None when it runs inline or is refused."""
+    try:
+        mode = route_for(job).mode
+        max_workers = policy_for(job).max_workers
+    except InterpExecError:
+        return None  # the port refuses the job itself, with the reason
+    return None if mode is ExecutorMode.INLINE else (mode, max_workers)
+
+
+def workload_pools() -> dict[Pool, dict[str, int]]:
+    """Each pool that some workload's large jobs go to now -> those workloads, each with
+    the smallest size of its jobs that goes there (its threshold)."""
+    pools: dict[Pool, dict[str, int]] = {}
+    for workload in all_workloads():
+        large = CpuJob(workload.name, None, size=_LARGEST_SIZE)
+        pool = pool_for(large)
+        if pool is not None:
+            pools.setdefault(pool, {})[workload.name] = policy_for(large).min_task_size
+    return pools
+
+
 def _policy_source() -> PolicySource:
     path = conf.get_setting("POLICY_SOURCE")
     source: PolicySource = import_callable(path) if path else settings_policy
@@ -147,13 +175,17 @@ def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:
     )
 
 
-def warm_up(max_workers: int | None = None) -> None:
-    """Probe every workload and start the interpreter pool, ahead of the first job.
+def warm_up() -> list[Pool]:
+    """Start every pool that some workload's jobs go to now, ahead of the first job.
 
     Called when a django-q2 worker starts, so the first queued job runs on warm
-    subinterpreters that already imported every interpreter-safe workload.
+    workers that already imported every interpreter-safe workload (routing an
+    interpreters-bound workload runs its capability probe on the way). A pool
+    nothing goes to is not started: it would hold memory for nothing, and the
+    first job sent to it after a flag change starts it.
     """
-    probe, adapters = _runtime()
-    for workload in all_workloads():
-        probe.verdict(workload)
-    adapters.adapter(ExecutorMode.INTERPRETERS, max_workers or conf.default_max_workers()).warm()
+    _, adapters = _runtime()
+    pools = list(workload_pools())
+    for pool in pools:
+        adapters.adapter(*pool).warm()
+    return pools

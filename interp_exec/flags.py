@@ -21,7 +21,6 @@ import json
 from django.contrib.auth import get_user_model
 from waffle.models import Switch
 
-from interp_exec import conf
 from interp_exec.bootstrap import settings_policy
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode
 from interp_exec.flag_snapshot import KILL_SWITCH as KILL_SWITCH
@@ -96,14 +95,6 @@ def _first_set[T](*values: T | None) -> T:
         if value is not None:
             return value
     raise ValueError("no value set")
-
-
-def pool_size() -> int:
-    """Workers per pool in this process: ``cpu.default``'s max_workers, else the settings'.
-
-    One pool serves every workload, so only the default flag sizes it.
-    """
-    return _first_set(current_flags().flag(DEFAULT_FLAG).max_workers, conf.default_max_workers())
 
 
 def ensure_workload_flags() -> list[str]:

@@ -8,14 +8,15 @@ The job record, not the broker, decides who runs a job (see ``interp_exec.tasks`
   workloads in one transaction: ``SELECT ... FOR UPDATE SKIP LOCKED`` then one
   ``UPDATE`` on PostgreSQL (two workers never wait for or take the same rows), an
   immediate transaction on SQLite (it holds the write lock from its start);
-- ``finish_many`` stores outcomes in one transaction: the rows still running
-  under the claiming attempt are locked and updated in one statement; a row
+- ``finish_many`` stores outcomes in one transaction, each with an ``UPDATE``
+  that matches only while the job is running under the claiming attempt; a row
   another attempt owns by now (its lease expired and the sweep re-queued it) is
   left as it is.
 
-Each claim returns the job ready to run: a stored payload as its JSON text,
-never decoded in the host (``JsonPayload``), a sampled one as ``SamplePayload``
-(built by the worker that runs it).
+Each claim returns the job ready to run: a stored payload (``CpuJobPayload``,
+read after the claim's transaction, which stays short) as its JSON text, never
+decoded in the host (``JsonPayload``); a sampled one as ``SamplePayload``, built
+by the worker that runs it.
 """
 
 import os
@@ -36,12 +37,12 @@ from django.utils import timezone
 
 from interp_exec import conf
 from interp_exec.domain import CpuJob, JsonPayload, SamplePayload
-from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
 # Only when neither the task queue nor INTERP_EXEC sets a time limit.
 UNLIMITED_LEASE_S = 3600.0
 
-_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "payload_text", "created_by_id")
+_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "created_by_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,8 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
         if updated != 1:
             return None
         # Same transaction: no other delivery can claim between the UPDATE and this read.
-        row = _job_rows(CpuJobRecord.objects.filter(pk=record_id)).get()
-    return _claimed(row, attempt=row[1])
+        row = CpuJobRecord.objects.filter(pk=record_id).values_list(*_JOB_COLUMNS).get()
+    return _with_payloads([row], attempt_offset=0)[0]
 
 
 def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
@@ -109,13 +110,14 @@ def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
             .filter(wanted, status=JobRecordStatus.QUEUED, attempts__lt=max_attempts())
             .order_by("created_at")
         )
-        rows = list(_job_rows(candidates)[:limit])
-        if rows:
-            CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(
-                **_claim_columns(now), attempts=F("attempts") + 1
-            )
+        rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
+        if not rows:
+            return []
+        CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(
+            **_claim_columns(now), attempts=F("attempts") + 1
+        )
     # The rows were locked (or the whole database was) since they were read.
-    return [_claimed(row, attempt=row[1] + 1) for row in rows]
+    return _with_payloads(rows, attempt_offset=1)
 
 
 def finish(record_id: uuid.UUID | str, attempt: int, columns: dict[str, Any]) -> bool:
@@ -134,26 +136,20 @@ def finish_many(
     """Store each job's final columns where its attempt still owns it, in one transaction;
     the ids stored. ``within`` is called inside that transaction (to write log rows
     with the outcomes)."""
-    finished = list(finished)
+    stored: set[uuid.UUID] = set()
     now = timezone.now()
     with transaction.atomic():
-        attempts = dict(
-            CpuJobRecord.objects.select_for_update()
-            .filter(pk__in=[claimed.pk for claimed, _ in finished], status=JobRecordStatus.RUNNING)
-            .values_list("pk", "attempts")
-        )
-        records = [
-            CpuJobRecord(pk=claimed.pk, **columns, finished_at=now, lease_expires_at=None)
-            for claimed, columns in finished
-            if attempts.get(claimed.pk) == claimed.attempt
-        ]
-        if records:
-            columns = {name for _, columns in finished for name in columns}
-            fields = [*sorted(columns), "finished_at", "lease_expires_at"]
-            CpuJobRecord.objects.bulk_update(records, fields)
+        for claimed, columns in finished:
+            if (
+                CpuJobRecord.objects.filter(
+                    pk=claimed.pk, status=JobRecordStatus.RUNNING, attempts=claimed.attempt
+                ).update(**columns, finished_at=now, lease_expires_at=None)
+                == 1
+            ):
+                stored.add(claimed.pk)
         if within is not None:
             within()
-    return {record.pk for record in records}
+    return stored
 
 
 def _claim_columns(now: datetime) -> dict[str, Any]:
@@ -165,14 +161,20 @@ def _claim_columns(now: datetime) -> dict[str, Any]:
     }
 
 
-def _job_rows(records: Any) -> Any:
-    # The payload as stored text: decoding it here only to encode it again for the
-    # worker would cost the host a copy of every payload.
-    return records.annotate(payload_text=Cast("payload", TextField())).values_list(*_JOB_COLUMNS)
-
-
-def _claimed(row: tuple[Any, ...], *, attempt: int) -> ClaimedJob:
-    pk, _, workload, size, seed, payload_text, user_id = row
-    payload = SamplePayload(seed or 0) if payload_text is None else JsonPayload(payload_text)
-    job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
-    return ClaimedJob(pk, attempt, job)
+def _with_payloads(rows: list[tuple[Any, ...]], *, attempt_offset: int) -> list[ClaimedJob]:
+    """The claimed rows as jobs; ``attempt_offset``: what the claim added to the
+    attempts read."""
+    texts = dict(
+        CpuJobPayload.objects.filter(job_id__in=[row[0] for row in rows])
+        # The payload as stored text: decoding it here only to encode it again for
+        # the worker would cost the host a copy of every payload.
+        .annotate(text=Cast("data", TextField()))
+        .values_list("job_id", "text")
+    )
+    claimed = []
+    for pk, attempts, workload, size, seed, user_id in rows:
+        text = texts.get(pk)
+        payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
+        job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
+        claimed.append(ClaimedJob(pk, attempts + attempt_offset, job))
+    return claimed

@@ -19,7 +19,7 @@ from django_q.tasks import async_task
 
 from interp_exec.bootstrap import policy_for
 from interp_exec.domain import CpuJob, InvalidJob, PayloadTooLarge
-from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 from interp_exec.workloads import Workload, get_workload, load_configured_workloads
 
 MAX_JOB_SIZE = 1_000_000
@@ -62,8 +62,10 @@ def queue_cpu_job(
 
     with transaction.atomic():
         record = CpuJobRecord.objects.create(
-            workload=workload, size=size, seed=seed, payload=payload, created_by_id=user_id
+            workload=workload, size=size, seed=seed, created_by_id=user_id
         )
+        if payload is not None:
+            CpuJobPayload.objects.create(job=record, data=payload)
         # The worker must find the record committed when the task arrives.
         transaction.on_commit(lambda: _enqueue(record))
     return record

@@ -4,9 +4,10 @@
   the admin lists every switch it can turn on; and, with django-q2, the schedule
   of the lease sweep (``interp_exec.sweep``).
 - django-q2's ``post_spawn`` (sent inside each worker process, after the fork):
-  start that process's own interpreter pool. A pool made before the fork would be
-  unusable in the child (its threads stay behind in the parent), so each worker
-  builds its own, before its first task, instead of inside it.
+  start that process's own pools, those the flags send jobs to. A pool made
+  before the fork would be unusable in the child (its threads stay behind in the
+  parent), so each worker builds its own, before its first task, instead of
+  inside it.
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import structlog
 
 from interp_exec import bootstrap, flags
+from interp_exec.flag_snapshot import forget_flags
 
 _logger = structlog.get_logger(__name__)
 
@@ -34,10 +36,12 @@ def create_sweep_schedule(**kwargs: Any) -> None:
 
 def warm_worker_pool(proc_name: str = "", **kwargs: Any) -> None:
     """Best effort: a worker that fails to warm up still serves, and warms on its first job."""
+    # A snapshot of the flags inherited through the fork is as old as the parent's.
+    forget_flags()
     try:
-        workers = flags.pool_size()
-        bootstrap.warm_up(workers)
+        pools = bootstrap.warm_up()
     except Exception:
         _logger.exception("cpu.worker_warm_up_failed", proc_name=proc_name)
     else:
-        _logger.info("cpu.worker_warmed_up", proc_name=proc_name, max_workers=workers)
+        started = [f"{mode.value} x {workers}" for mode, workers in pools]
+        _logger.info("cpu.worker_warmed_up", proc_name=proc_name, pools=started)

@@ -5,10 +5,11 @@ Data flow::
     queue_cpu_job -> (after commit) async_task("interp_exec.tasks.run_cpu_job", id)
       -> a qcluster worker claims the job (job_claims.claim)
       -> bound for a pool? drain: get_cpu_port().stream(jobs), where jobs are this
-         one, then queued jobs bound for the same pool, claimed a pool's worth at a
-         time as its workers free up (job_claims.claim_queued), for DRAIN_BUDGET_S
-      -> finished outcomes stored in batches with their DispatchLog rows
-         (job_claims.finish_many) while the pool runs the next jobs
+         one, then queued jobs bound for the same pool (job_claims.claim_queued),
+         handed to the pool as its workers free up, for DRAIN_BUDGET_S
+      -> finished outcomes stored in batches with their DispatchLog rows, and the
+         next jobs claimed, in one transaction (job_claims.finish_many) while the
+         pool runs the jobs in hand
       -> bound for inline: it runs alone, and is stored the same way
 
 The broker may deliver a task again (a retry after a lost acknowledgement, a
@@ -31,6 +32,7 @@ for it just because the delivery in hand belongs to a job already done.
 import time
 import traceback
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,19 +40,13 @@ import structlog
 from django_q.exceptions import TimeoutException
 
 from interp_exec import conf, get_cpu_port
-from interp_exec.bootstrap import policy_for, route_for
+from interp_exec.bootstrap import Pool, pool_for, workload_pools
 from interp_exec.dispatch_log import record_dispatch_event
-from interp_exec.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
+from interp_exec.domain import CpuJob, JobOutcome
 from interp_exec.job_claims import ClaimedJob, claim, claim_queued, finish_many
 from interp_exec.models import CpuJobRecord, JobRecordStatus
-from interp_exec.workloads import all_workloads
-
-# A job size no threshold exceeds: asks where a workload's large jobs go.
-_LARGEST_SIZE = 2**62
 
 _logger = structlog.get_logger(__name__)
-
-type Pool = tuple[ExecutorMode, int]
 
 
 def run_cpu_job(record_id: uuid.UUID | str) -> str:
@@ -63,36 +59,13 @@ def run_cpu_job(record_id: uuid.UUID | str) -> str:
         log.info("cpu.job_not_claimed", status=status)
         _drain_queue()
         return f"not run: the job is {status or 'gone'}"
-    statuses = _Drain([own], _pool_for(own.job), log.bind(attempt=own.attempt)).run()
+    statuses = _Drain([own], pool_for(own.job), log.bind(attempt=own.attempt)).run()
     return statuses.get(own.pk, "discarded: another attempt owns the job")
-
-
-def _pool_for(job: CpuJob) -> Pool | None:
-    """The pool ``job`` goes to now, or None when it runs inline or is refused."""
-    try:
-        mode = route_for(job).mode
-        max_workers = policy_for(job).max_workers
-    except InterpExecError:
-        return None  # the port refuses the job itself, with the reason
-    return None if mode is ExecutorMode.INLINE else (mode, max_workers)
-
-
-def _pools_of_workloads() -> dict[Pool, dict[str, int]]:
-    """Each pool that some workload's large jobs go to now -> those workloads, each with
-    the smallest size of its jobs that goes there (its threshold). Read per claim:
-    a flag changed in the admin applies from the next batch."""
-    pools: dict[Pool, dict[str, int]] = {}
-    for workload in all_workloads():
-        large = CpuJob(workload.name, None, size=_LARGEST_SIZE)
-        pool = _pool_for(large)
-        if pool is not None:
-            pools.setdefault(pool, {})[workload.name] = policy_for(large).min_task_size
-    return pools
 
 
 def _drain_queue() -> None:
     """A delivery with no job of its own left to run fills an idle pool from the queue."""
-    for pool, workloads in _pools_of_workloads().items():
+    for pool, workloads in workload_pools().items():
         first = claim_queued(workloads, limit=pool[1])
         if first:
             _Drain(first, pool, _logger.bind(drained_by="a delivery whose job was done")).run()
@@ -102,19 +75,25 @@ def _drain_queue() -> None:
 class _Drain:
     """The jobs one delivery holds: run through the port's stream, stored in batches.
 
-    ``held`` is every job claimed and not yet stored; if the delivery is stopped
-    (django-q2's timeout) or fails, each ends with that reason, never left running.
+    ``ready`` holds up to a pool's worth of jobs claimed ahead: the transaction
+    that stores finished jobs also claims their successors, so when a worker
+    frees up its next job is already in hand, and a claim costs no transaction of
+    its own. ``held`` is every job claimed and not yet stored; if the delivery is
+    stopped (django-q2's timeout) or fails, each ends with that reason, never
+    left running.
     """
 
     def __init__(self, first: list[ClaimedJob], pool: Pool | None, log: Any) -> None:
         self.held = {claimed.pk: claimed for claimed in first}
-        self._first = first
+        self._ready = deque(first)
+        self._first_count = len(first)
         self._pool = pool
         self._log = log
         self._statuses: dict[uuid.UUID, str] = {}
         self._started = time.monotonic()
         budget = float(conf.get_setting("DRAIN_BUDGET_S")) if pool is not None else 0.0
         self._claim_until = self._started + budget
+        self._exhausted = False
 
     def run(self) -> dict[uuid.UUID, str]:
         with record_dispatch_event.batch():
@@ -130,7 +109,7 @@ class _Drain:
                 self._log.exception("cpu.job_crashed")
                 self._end_held(JobRecordStatus.FAILED, exc)
                 raise
-        if len(self._statuses) > len(self._first):
+        if len(self._statuses) > self._first_count:
             self._log.info(
                 "cpu.drain_finished",
                 jobs=len(self._statuses),
@@ -140,23 +119,34 @@ class _Drain:
         return self._statuses
 
     def _jobs(self) -> Iterator[tuple[ClaimedJob, CpuJob]]:
-        """This delivery's jobs; pulled by the pool only when a worker is free, so the
-        claims made here are never more than a pool's worth ahead of the work."""
-        for claimed in self._first:
+        """This delivery's jobs, pulled by the pool only when a worker is free."""
+        while self._ready or self._claim_more():
+            claimed = self._ready.popleft()
             yield claimed, claimed.job
-        while self._pool is not None and time.monotonic() < self._claim_until:
-            workloads = _pools_of_workloads().get(self._pool, {})
-            batch = claim_queued(workloads, limit=self._pool[1])
-            if not batch:
-                return
-            for claimed in batch:
-                self.held[claimed.pk] = claimed
-                yield claimed, claimed.job
+        self._exhausted = True  # jobs claimed after this would never be pulled
+
+    def _claim_more(self) -> bool:
+        """Once the jobs in hand are all started, claim a pool's worth of queued jobs bound
+        for the pool; False once the budget is spent or nothing is left to claim."""
+        if self._ready:
+            return True
+        if self._pool is None or self._exhausted or time.monotonic() >= self._claim_until:
+            return False
+        # Read per claim: a flag changed in the admin applies from the next batch.
+        workloads = workload_pools().get(self._pool, {})
+        for claimed in claim_queued(workloads, limit=self._pool[1]):
+            self.held[claimed.pk] = claimed
+            self._ready.append(claimed)
+        return bool(self._ready)
 
     def _store(self, finished: list[tuple[ClaimedJob, JobOutcome]]) -> None:
+        def with_the_outcomes() -> None:
+            record_dispatch_event.flush()
+            self._claim_more()
+
         stored = finish_many(
             ((claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished),
-            within=record_dispatch_event.flush,
+            within=with_the_outcomes,
         )
         for claimed, outcome in finished:
             del self.held[claimed.pk]
@@ -173,6 +163,7 @@ class _Drain:
         columns = _error_columns(status, exc)
         finish_many((claimed, columns) for claimed in self.held.values())
         self.held.clear()
+        self._ready.clear()
 
 
 def _error_columns(status: JobRecordStatus, exc: BaseException) -> dict[str, Any]:

@@ -6,14 +6,21 @@
 For each sizing (q2 workers x interpreter pool size) and mode (inline,
 interpreters), it starts a ``qcluster`` on a scratch database (``var/`` for
 SQLite; a database of its own on the server and Redis db 13, both emptied first),
-waits until every worker has warmed its pool, queues ``--jobs`` jobs from this
-process with ``queue_cpu_job``, and waits until every outcome is stored.
+waits until every worker has warmed up, queues ``--jobs`` jobs from this process
+with ``queue_cpu_job``, and waits until every outcome is stored. Each job carries
+its own transcript as a stored payload (``--payload stored``, the default), as a
+producer's real episode would; ``--payload sample`` stores only a seed, and the
+worker builds the sample.
 
 - jobs/s = jobs / (last ``finished_at`` - the moment the first job was queued);
 - memory is the qcluster's process tree (psutil), idle after warm-up and at the
   peak of the run: RSS summed over the processes (pages the forked workers share
   count once per process) and PSS (shared pages split between them, so the sum
-  is what the tree really holds);
+  is what the tree really holds); "workers PSS" is the peak PSS of the q2 worker
+  processes alone (those that ran jobs), without the cluster's own processes;
+- the physical limit is cores / the median run time of the inline runs; each
+  row's share of it, and its overhead per job: the core time it spent per job
+  beyond the run (elapsed x the cores its slots could use / jobs - median run);
 - "other CPU" is the share of the machine's CPU time that went to processes other
   than this one, the qcluster tree and the servers (postgres, redis-server) while
   the jobs ran: a run beside someone else's work is not a measurement.
@@ -23,11 +30,12 @@ is jobs / (last ``finished_at`` - first ``started_at``): what the workers can do
 when this process is not competing with them for the cores while it queues.
 
 With ``--repeat`` every configuration runs that many times, in rounds, and the
-median is shown with the range. The workers warm their interpreter pool whatever
-the flag says, so an inline run carries an idle pool too.
+median is shown with the range. A worker warms only the pools its flags route
+to, so an inline run carries no idle pool.
 """
 
 import argparse
+import functools
 import math
 import os
 import statistics
@@ -63,10 +71,21 @@ class RunResult:
     idle_pss_mb: float
     peak_rss_mb: float
     peak_pss_mb: float
+    workers_pss_mb: float
     other_cpu: float
 
+    @property
+    def slots(self) -> int:
+        """Jobs it can run at once: one per worker, or one per interpreter of each pool."""
+        return self.workers * (self.pool if self.mode == "interpreters" else 1)
 
-def summary_row(runs: list[RunResult]) -> str:
+    def overhead_ms(self, median_run_ms: float) -> float:
+        """Core time per job beyond the run: what claiming, storing and the queue cost."""
+        usable = min(self.slots, os.cpu_count() or 1)
+        return 1000 * usable / self.jobs_per_s - median_run_ms
+
+
+def summary_row(runs: list[RunResult], limit: float, inline_run_ms: float) -> str:
     """One table row: medians over the repeats, with the range of jobs/s."""
 
     def median(name: str) -> float:
@@ -79,18 +98,30 @@ def summary_row(runs: list[RunResult]) -> str:
         if not math.isnan(runs[0].idle_rss_mb)
         else "-"
     )
+    overhead = statistics.median(run.overhead_ms(inline_run_ms) for run in runs)
     return (
         f"| {runs[0].mode} | {runs[0].workers} x {runs[0].pool} | "
-        f"{median('jobs_per_s'):.1f}{spread} | {median('median_run_ms'):.1f} | {idle} | "
+        f"{median('jobs_per_s'):.1f}{spread} | {median('jobs_per_s') / limit:.0%} | "
+        f"{overhead:.1f} | {median('median_run_ms'):.1f} | {idle} | "
         f"{median('peak_rss_mb'):.0f} / {median('peak_pss_mb'):.0f} | "
-        f"{max(run.other_cpu for run in runs):.0%} |"
+        f"{median('workers_pss_mb'):.0f} | {max(run.other_cpu for run in runs):.0%} |"
     )
 
 
 HEADER = (
-    "| mode | q2 workers x pool | jobs/s | median run ms | idle RSS / PSS MiB "
-    "| peak RSS / PSS MiB | other CPU (max) |\n|---|---|---|---|---|---|---|"
+    "| mode | q2 workers x pool | jobs/s | share of limit | overhead ms/job | median run ms "
+    "| idle RSS / PSS MiB | peak RSS / PSS MiB | workers PSS MiB | other CPU (max) |\n"
+    "|---|---|---|---|---|---|---|---|---|---|"
 )
+
+
+def physical_limit(runs: dict[tuple[int, int, str], list[RunResult]]) -> tuple[float, float]:
+    """Cores / the median run time of the inline runs (jobs/s), and that run time (ms)."""
+    inline = [
+        run.median_run_ms for (_, _, mode), done in runs.items() if mode == "inline" for run in done
+    ]
+    run_ms = float(statistics.median(inline))
+    return (os.cpu_count() or 1) * 1000 / run_ms, run_ms
 
 
 def main() -> None:
@@ -113,16 +144,27 @@ def main() -> None:
                 file=sys.stderr,
                 flush=True,
             )
+    limit, inline_run_ms = physical_limit(runs)
+    print(
+        f"physical limit: {limit:.1f} jobs/s ({os.cpu_count()} cores / "
+        f"{inline_run_ms:.1f} ms median inline run)\n"
+    )
     print(HEADER)
     for configuration in configurations:
-        print(summary_row(runs[configuration]))
+        print(summary_row(runs[configuration], limit, inline_run_ms))
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "services"), required=True)
-    parser.add_argument("--jobs", type=int, default=300, help="jobs per run (default 300)")
-    parser.add_argument("--size", type=int, default=4_000, help="words per job (default 4000)")
+    parser.add_argument("--jobs", type=int, default=120, help="jobs per run (default 120)")
+    parser.add_argument("--size", type=int, default=30_000, help="words per job (default 30000)")
+    parser.add_argument(
+        "--payload",
+        choices=("stored", "sample"),
+        default="stored",
+        help="stored: each job carries its transcript (default); sample: the worker builds it",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration")
     parser.add_argument(
         "--backlog", action="store_true", help="queue every job before the qcluster starts"
@@ -195,7 +237,8 @@ def describe_machine(args: argparse.Namespace) -> str:
     broker = "redis" if "redis" in settings.Q_CLUSTER else "orm"
     return (
         f"backend: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1]} + {broker} broker; "
-        f"{args.jobs} jobs of {WORKLOAD} size {args.size}; {os.cpu_count()} cores; "
+        f"{args.jobs} jobs of {WORKLOAD} size {args.size}, {args.payload} payloads; "
+        f"{os.cpu_count()} cores; "
         f"Python {sys.version.split()[0]}; load average before: {load}\n"
     )
 
@@ -210,7 +253,11 @@ def run_once(
     from tests.qcluster import running_qcluster
 
     def queue_all() -> list[Any]:
-        return [queue_cpu_job(WORKLOAD, args.size, seed=seed).pk for seed in range(args.jobs)]
+        if args.payload == "sample":
+            return [queue_cpu_job(WORKLOAD, args.size, seed=s).pk for s in range(args.jobs)]
+        return [
+            queue_cpu_job(WORKLOAD, args.size, payload=p).pk for p in payloads(args.size, args.jobs)
+        ]
 
     set_mode(mode)
     env = {"Q_WORKERS": str(workers), "INTERP_EXEC_MAX_WORKERS": str(pool)}
@@ -221,13 +268,13 @@ def run_once(
         running_qcluster(Path(log_dir), env) as cluster,
     ):
         cluster.wait_for_log('"event": "cpu.worker_warmed_up"', count=workers)
+        samples: list[dict[int, tuple[float, float]]] = []
         if backlog:
             idle_rss = idle_pss = math.nan  # the workers are busy from their first moment
-            peak_rss = peak_pss = 0.0
         else:
             time.sleep(1)  # let the warm-up's garbage settle before the idle figure
-            idle_rss, idle_pss = tree_memory(cluster.process.pid)
-            peak_rss, peak_pss = idle_rss, idle_pss
+            samples.append(tree_memory(cluster.process.pid))
+            idle_rss, idle_pss = total(samples[0])
 
         cpu = CpuAccount(cluster.process.pid)
         started = timezone.now()
@@ -241,8 +288,7 @@ def run_once(
             cluster.assert_alive()
             if time.monotonic() > deadline:
                 raise SystemExit(f"{unfinished.count()} jobs unfinished after {FINISH_WITHIN_S} s")
-            rss, pss = tree_memory(cluster.process.pid)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            samples.append(tree_memory(cluster.process.pid))
             time.sleep(SAMPLE_EVERY_S)
         other_cpu = cpu.others_share()
 
@@ -252,6 +298,13 @@ def run_once(
         raise SystemExit(
             f"{mode} {workers}x{pool}: expected every job ok in {mode}, got {outcomes}"
         )
+    worker_pids = set(DispatchLog.objects.values_list("pid", flat=True))
+    peak_rss = max(total(sample)[0] for sample in samples)
+    peak_pss = max(total(sample)[1] for sample in samples)
+    workers_pss = max(
+        total({pid: mib for pid, mib in sample.items() if pid in worker_pids})[1]
+        for sample in samples
+    )
     last = max(job.finished_at for job in done if job.finished_at is not None)
     if backlog:
         started = min(job.started_at for job in done if job.started_at is not None)
@@ -265,6 +318,7 @@ def run_once(
         idle_pss_mb=idle_pss,
         peak_rss_mb=peak_rss,
         peak_pss_mb=peak_pss,
+        workers_pss_mb=workers_pss,
         other_cpu=other_cpu,
     )
     # Every run starts from the same, empty tables.
@@ -329,17 +383,31 @@ def _tree(pid: int) -> list[psutil.Process]:
         return []
 
 
-def tree_memory(pid: int) -> tuple[float, float]:
-    """RSS summed and PSS summed over the process ``pid`` and its descendants, in MiB."""
-    rss = pss = 0
+def tree_memory(pid: int) -> dict[int, tuple[float, float]]:
+    """RSS and PSS in MiB of the process ``pid`` and of each of its descendants."""
+    memory: dict[int, tuple[float, float]] = {}
     for process in _tree(pid):
         try:
             info: Any = process.memory_full_info()
         except psutil.NoSuchProcess:
             continue
-        rss += int(info.rss)
-        pss += int(info.pss)
-    return rss / _MIB, pss / _MIB
+        memory[process.pid] = (int(info.rss) / _MIB, int(info.pss) / _MIB)
+    return memory
+
+
+def total(memory: dict[int, tuple[float, float]]) -> tuple[float, float]:
+    """RSS summed and PSS summed over the processes of one sample."""
+    return sum(rss for rss, _ in memory.values()), sum(pss for _, pss in memory.values())
+
+
+@functools.cache
+def payloads(size: int, jobs: int) -> list[Any]:
+    """One transcript per job, made once for every run: what a producer would upload."""
+    from interp_exec.workloads import get_workload, load_configured_workloads
+
+    load_configured_workloads()
+    sample = get_workload(WORKLOAD).sample
+    return [sample(size, seed) for seed in range(jobs)]
 
 
 if __name__ == "__main__":

@@ -37,9 +37,10 @@ class CpuJobRecord(models.Model):
     workload = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     seed = models.IntegerField(
-        null=True, blank=True, help_text="The payload is the workload's sample for this seed."
+        null=True,
+        blank=True,
+        help_text="No payload of its own: the job runs on the workload's sample for this seed.",
     )
-    payload = models.JSONField(null=True, blank=True, help_text="An explicit payload.")
     status = models.CharField(
         max_length=16, choices=JobRecordStatus.choices, default=JobRecordStatus.QUEUED
     )
@@ -87,6 +88,14 @@ class CpuJobRecord(models.Model):
         return reverse("interp_exec:job-detail", args=[self.pk])
 
     @property
+    def payload(self) -> Any:
+        """The job's own input (``CpuJobPayload``), or None for a sampled job."""
+        try:
+            return self.stored_payload.data
+        except CpuJobPayload.DoesNotExist:
+            return None
+
+    @property
     def is_finished(self) -> bool:
         return self.status in JobRecordStatus.finished()
 
@@ -116,3 +125,23 @@ class CpuJobRecord(models.Model):
             "run_ms": outcome.run_ms,
             "total_ms": outcome.total_ms,
         }
+
+
+class CpuJobPayload(models.Model):
+    """A job's own input, in a table of its own.
+
+    The job's record is updated when a worker claims it and when it finishes; a
+    payload of hundreds of kilobytes in the same row would be written again each
+    time (SQLite rewrites a whole row on update), for a value that never changes.
+    """
+
+    job = models.OneToOneField(
+        CpuJobRecord, on_delete=models.CASCADE, primary_key=True, related_name="stored_payload"
+    )
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = "CPU job payload"
+
+    def __str__(self) -> str:
+        return f"payload of {self.job_id}"

@@ -17,7 +17,6 @@ from interp_exec.flags import (
     flag_name,
     is_active_for_job,
     policy_from_flags,
-    pool_size,
     rollout_bucket,
 )
 from interp_exec.models import DispatchLog, ExecutorFlag
@@ -176,14 +175,13 @@ def test_blank_limits_inherit_the_default_flag_then_the_settings() -> None:
     assert limits(from_settings) == (11, 12_000, 13.0)
     assert limits(from_default) == (21, 22_000, 23.0)
     assert limits(from_flag) == (31, 32_000, 33.0)
-    assert from_settings.max_workers == pool_size() == 3
+    assert from_settings.max_workers == 3
 
 
 def test_pool_size_comes_from_the_default_flag_alone() -> None:
     set_flag(ECHO, max_workers=7)
     set_flag(DEFAULT_FLAG, max_workers=2)
 
-    assert pool_size() == 2
     assert policy_from_flags(CpuJob("tests.echo", {}), None).max_workers == 2
 
 

@@ -1,35 +1,46 @@
-"""Each qcluster worker warms its own interpreter pool when django-q2 starts it."""
+"""Each qcluster worker warms its own pools, those the flags send jobs to, when it starts."""
 
 import pytest
 import structlog
 from django_q.signals import post_spawn
 
 from interp_exec import bootstrap
-from interp_exec.flags import DEFAULT_FLAG
+from interp_exec.adapters.pool import PoolAdapter
+from interp_exec.flags import DEFAULT_FLAG, flag_name
 from tests.flag_helpers import set_flag
 
 
-def test_a_starting_worker_warms_a_pool_of_the_default_flags_size(
+def warmed_pools(proc_name: str) -> list[object]:
+    with structlog.testing.capture_logs() as logs:
+        post_spawn.send(sender="django_q", proc_name=proc_name)
+    (entry,) = [e for e in logs if e["event"] == "cpu.worker_warmed_up"]
+    assert entry["proc_name"] == proc_name
+    pools: list[object] = entry["pools"]
+    return pools
+
+
+def test_a_starting_worker_warms_the_pool_its_flags_route_to_at_the_default_flags_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sizes: list[int | None] = []
-    monkeypatch.setattr(bootstrap, "warm_up", sizes.append)
+    started: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        PoolAdapter, "warm", lambda pool: started.append((pool.mode, pool.max_workers))
+    )
     set_flag(DEFAULT_FLAG, max_workers=3)
+    set_flag(flag_name("tests.echo"), everyone=True, mode="interpreters")
 
-    with structlog.testing.capture_logs() as logs:
-        post_spawn.send(sender="django_q", proc_name="Process-1")
+    assert warmed_pools("Process-1") == ["interpreters x 3"]
+    assert started == [("interpreters", 3)]
 
-    assert sizes == [3]
-    assert {"event": "cpu.worker_warmed_up", "proc_name": "Process-1", "max_workers": 3} in [
-        {k: v for k, v in entry.items() if k in {"event", "proc_name", "max_workers"}}
-        for entry in logs
-    ]
+
+def test_a_worker_whose_flags_route_nothing_to_a_pool_starts_none() -> None:
+    assert warmed_pools("Process-3") == []
 
 
 def test_a_failed_warm_up_is_logged_and_the_worker_carries_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(max_workers: int | None = None) -> None:
+    def broken() -> None:
         raise RuntimeError("no interpreters today")
 
     monkeypatch.setattr(bootstrap, "warm_up", broken)
