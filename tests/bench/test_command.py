@@ -204,12 +204,40 @@ def test_fail_on_regression_passes_when_interpreters_keep_up(
         (["--modes", "inline,threads"], "unknown executor mode 'threads'"),
         (["--workload", "no.such"], "unknown workload 'no.such'"),
         (["--workload", "audio.spectrum"], "audio.spectrum cannot run in a subinterpreter"),
-        (["--jobs", "0"], "jobs must be at least 1"),
-        (["--size", "0"], "--size must be at least 1"),
-        (["--tolerance", "-0.1"], "--tolerance must be 0 or more"),
+        (["--jobs", "0"], "argument --jobs: give a whole number from 1 to 1,000, not '0'"),
+        (["--jobs", "1e3"], "argument --jobs: give a whole number from 1 to 1,000"),
+        (["--size", "0"], "argument --size: give a whole number from 1 to 1,000,000, not '0'"),
+        # Before: a MemoryError traceback once the payloads were built.
+        (["--size", "10" + "0" * 15], "argument --size: give a whole number from 1 to 1,000,000"),
+        (["--workers", "100000"], "argument --workers: give a whole number from 1 to 64"),
+        (["--repeat", "-3"], "argument --repeat: give a whole number from 1 to 100"),
+        (["--tolerance", "-0.1"], "argument --tolerance: give a number from 0 to 1, not '-0.1'"),
+        # Before: nan crashed the verdict after the whole run; inf was saved and passed all.
+        (["--tolerance", "nan"], "argument --tolerance: give a number from 0 to 1, not 'nan'"),
+        (["--tolerance", "inf"], "argument --tolerance: give a number from 0 to 1, not 'inf'"),
     ],
 )
-def test_bad_options_stop_with_a_message_before_running(args: list[str], message: str) -> None:
+def test_bad_options_stop_with_a_message_before_running(
+    args: list[str], message: str, fake_harness: list[ModeResult]
+) -> None:
+    fake_harness.append(figures("never", "inline"))  # a run that got this far would save it
+
     with pytest.raises(CommandError, match=re.escape(message)):
         bench(*args)
+    assert BenchmarkRun.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("tolerance", float("nan"), "--tolerance: give a number from 0 to 1"),
+        ("jobs", 1.5, "--jobs: give a whole number from 1 to 1,000, not '1.5'"),
+        ("size", 10**9, "--size: give a whole number from 1 to 1,000,000"),
+    ],
+)
+def test_bad_options_given_as_keywords_are_refused_too(
+    option: str, value: object, message: str, fake_harness: list[ModeResult]
+) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("run_interp_bench", **{option: value}, stdout=StringIO())
     assert BenchmarkRun.objects.count() == 0

@@ -12,11 +12,13 @@ Progress goes to stdout with the table, and to stderr with ``--json`` so that
 stdout holds the JSON object and nothing else.
 """
 
+import argparse
 import json
 import os
 import platform
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +37,30 @@ from interp_exec.bench.harness import (
     default_workloads,
     run_benchmark,
 )
+from interp_exec.bench.option_types import finite_number, whole_number
 from interp_exec.bench.regression import RegressionVerdict, find_regressions
 from interp_exec.bench.report import format_table
 from interp_exec.domain import ExecutorMode, InterpExecError
 from interp_exec.models import BenchmarkResult, BenchmarkRun
+from interp_exec.queueing import MAX_JOB_SIZE
 from interp_exec.workloads import get_workload, load_configured_workloads
+
+# Bounds of the numeric options: generous for a real benchmark, and small enough
+# that a typo cannot ask for hours of work or more memory than the host has.
+MAX_JOBS = 1_000
+MAX_REPEAT = 100
+# Each worker is a subinterpreter (~7 MiB) or a process (~75 MiB RSS).
+MAX_WORKERS = 64
+# 1.0: interpreters may take twice inline's time before it counts as a regression.
+MAX_TOLERANCE = 1.0
+
+NUMERIC_OPTIONS: dict[str, Callable[[str], float]] = {
+    "size": whole_number(1, MAX_JOB_SIZE),
+    "jobs": whole_number(1, MAX_JOBS),
+    "workers": whole_number(1, MAX_WORKERS),
+    "repeat": whole_number(1, MAX_REPEAT),
+    "tolerance": finite_number(0.0, MAX_TOLERANCE),
+}
 
 
 class Command(BaseCommand):
@@ -59,19 +80,28 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--size",
-            type=int,
-            help="Work units per job for every workload. Default: each workload's coarse "
-            "size (about 150 ms a job inline).",
+            type=NUMERIC_OPTIONS["size"],
+            help=f"Work units per job for every workload, 1 to {MAX_JOB_SIZE:,} (the largest "
+            "job the site queues). Default: each workload's coarse size (about 150 ms a job "
+            "inline).",
         )
-        parser.add_argument("--jobs", type=int, default=8, help="Jobs per run (default 8).")
+        parser.add_argument(
+            "--jobs",
+            type=NUMERIC_OPTIONS["jobs"],
+            default=8,
+            help=f"Jobs per run, 1 to {MAX_JOBS:,} (default 8).",
+        )
         parser.add_argument(
             "--workers",
-            type=int,
-            default=os.process_cpu_count() or 1,
-            help="Workers per pool (default: the cores this process may use).",
+            type=NUMERIC_OPTIONS["workers"],
+            default=min(os.process_cpu_count() or 1, MAX_WORKERS),
+            help=f"Workers per pool, 1 to {MAX_WORKERS} (default: the cores this process may use).",
         )
         parser.add_argument(
-            "--repeat", type=int, default=5, help="Timed runs per mode; the median counts."
+            "--repeat",
+            type=NUMERIC_OPTIONS["repeat"],
+            default=5,
+            help=f"Timed runs per mode, 1 to {MAX_REPEAT}; the median counts.",
         )
         parser.add_argument(
             "--modes",
@@ -81,9 +111,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
         parser.add_argument(
             "--tolerance",
-            type=float,
+            type=NUMERIC_OPTIONS["tolerance"],
             default=0.15,
-            help="How much slower than inline interpreters may be on coarse jobs (0.15 = 15%%).",
+            help="How much slower than inline interpreters may be on coarse jobs, "
+            f"0 to {MAX_TOLERANCE:g} (0.15 = 15%%).",
         )
         parser.add_argument(
             "--fail-on-regression",
@@ -94,11 +125,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-save", action="store_true", help="Do not store the run.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _check_numeric_options(options)
         as_json: bool = options["json"]
         progress_stream = self.stderr if as_json else self.stdout
-        tolerance = float(options["tolerance"])
-        if tolerance < 0:
-            raise CommandError(f"--tolerance must be 0 or more, got {tolerance}")
+        tolerance: float = options["tolerance"]
         try:
             bench_options = BenchOptions(
                 jobs=options["jobs"],
@@ -174,6 +204,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Saved as benchmark run {run.pk}: {path}")
 
 
+def _check_numeric_options(options: dict[str, Any]) -> None:
+    """The argument types again, for values given to call_command as keywords (not parsed)."""
+    for name, parse in NUMERIC_OPTIONS.items():
+        if options[name] is not None:
+            try:
+                parse(str(options[name]))
+            except argparse.ArgumentTypeError as exc:
+                raise CommandError(f"--{name}: {exc}") from exc
+
+
 def _plain(text: str) -> str:
     # Progress is not an error: no red, even on stderr.
     return text
@@ -186,8 +226,6 @@ def _parse_modes(value: str) -> tuple[ExecutorMode, ...]:
 def _targets(
     names: list[str] | None, size: int | None, modes: tuple[ExecutorMode, ...]
 ) -> list[BenchTarget]:
-    if size is not None and size < 1:
-        raise BenchmarkError(f"--size must be at least 1, got {size}")
     # Host projects' workloads too: --workload may name one of them.
     load_configured_workloads()
     probe = CapabilityProbe()
