@@ -2,9 +2,18 @@
 
 The page renders ``display`` server-side and its script replaces the same
 strings from ``status.json``, so the first paint and every update agree.
+
+Staff see a failed job's traceback and message as the worker stored them. Anyone
+else (the person who queued the job) sees them with server paths cut down to
+module-relative names (``interp_exec/workloads/pcm.py``): enough to report the
+error, nothing about where the site is installed.
 """
 
+import functools
 import json
+import re
+import sys
+from pathlib import Path, PurePath
 from typing import Any
 
 from interp_exec.models import CpuJobRecord, JobRecordStatus
@@ -12,8 +21,12 @@ from interp_exec.models import CpuJobRecord, JobRecordStatus
 VALUE_SUMMARY_CHARS = 400
 
 
-def job_status(record: CpuJobRecord) -> dict[str, Any]:
-    """The JSON document of ``jobs/<id>/status.json``: raw facts plus display strings."""
+def job_status(record: CpuJobRecord, *, full_traceback: bool = False) -> dict[str, Any]:
+    """The JSON document of ``jobs/<id>/status.json``: raw facts plus display strings.
+
+    ``full_traceback``: keep server paths in the error (for staff only).
+    """
+    shown = _as_is if full_traceback else without_server_paths
     return {
         "id": str(record.pk),
         "workload": record.workload,
@@ -25,16 +38,17 @@ def job_status(record: CpuJobRecord) -> dict[str, Any]:
         "mode_used": record.mode_used,
         "fallback_reason": record.fallback_reason,
         "error_type": record.error_type,
-        "error_message": record.error_message,
+        "error_message": shown(record.error_message),
         "wait_ms": record.wait_ms,
         "run_ms": record.run_ms,
         "total_ms": record.total_ms,
-        "display": display_strings(record),
+        "display": display_strings(record, full_traceback=full_traceback),
     }
 
 
-def display_strings(record: CpuJobRecord) -> dict[str, str]:
+def display_strings(record: CpuJobRecord, *, full_traceback: bool = False) -> dict[str, str]:
     """Text per ``data-field`` of the status page; an empty string hides its row."""
+    shown = _as_is if full_traceback else without_server_paths
     return {
         "status": JobRecordStatus(record.status).label,
         "note": _note(record),
@@ -43,12 +57,43 @@ def display_strings(record: CpuJobRecord) -> dict[str, str]:
         "mode_used": record.mode_used or "not yet",
         "fallback_reason": record.fallback_reason,
         "timings": _timings(record),
-        "error": f"{record.error_type}: {record.error_message}" if record.error_type else "",
-        "error_traceback": record.error_traceback,
+        "error": shown(f"{record.error_type}: {record.error_message}") if record.error_type else "",
+        "error_traceback": shown(record.error_traceback),
         "value_summary": summarize_value(record.value)
         if record.status == JobRecordStatus.OK
         else "",
     }
+
+
+_FILE_NAME = re.compile(r'File "([^"]+)"')
+
+
+def without_server_paths(text: str) -> str:
+    """``text`` with every path under an import root made relative to it.
+
+    A traceback's ``File "..."`` outside every root keeps only its file name.
+    """
+    for root in _import_roots():
+        text = text.replace(root, "")
+    return _FILE_NAME.sub(lambda m: f'File "{_file_name(m[1])}"', text)
+
+
+def _file_name(path: str) -> str:
+    return PurePath(path).name if PurePath(path).is_absolute() else path
+
+
+@functools.cache
+def _import_roots() -> tuple[str, ...]:
+    """Where modules are imported from (the project, site-packages, the standard
+    library), each ending in a separator, the longest first so that a root inside
+    another one wins."""
+    candidates = {*sys.path, sys.prefix, sys.base_prefix, sys.exec_prefix}
+    roots = {str(Path(c).resolve()) for c in candidates if c and Path(c).is_absolute()}
+    return tuple(sorted((f"{r.rstrip('/')}/" for r in roots if len(r) > 1), key=len, reverse=True))
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def summarize_value(value: Any, limit: int = VALUE_SUMMARY_CHARS) -> str:

@@ -68,7 +68,7 @@ def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
         "interp_exec/job_detail.html",
         {
             "record": record,
-            "display": display_strings(record),
+            "display": display_strings(record, full_traceback=request.user.is_staff),
             "status_url": reverse("interp_exec:job-status", args=[record.pk]),
         },
     )
@@ -79,4 +79,4 @@ def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def job_status_json(request: HttpRequest, job_id: uuid.UUID) -> JsonResponse:
     record = get_object_or_404(visible_jobs(request), pk=job_id)
-    return JsonResponse(job_status(record))
+    return JsonResponse(job_status(record, full_traceback=request.user.is_staff))

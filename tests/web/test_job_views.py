@@ -1,14 +1,17 @@
 """Pages to queue a job and follow it: login, CSRF, validation, status and its JSON."""
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
+import django
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.test import Client
 from django_q.models import OrmQ
 
+import interp_exec
 from interp_exec import queueing
 from interp_exec.domain import PayloadTooLarge
 from interp_exec.flags import flag_name
@@ -227,6 +230,54 @@ def test_a_failed_job_shows_its_error_and_traceback(client: Client, person: User
     assert "PayloadRejectedError: payload 5 rejected" in body
     assert '<details data-row="error_traceback">' in body
     assert "Traceback" in body
+
+
+# A traceback as a worker stores it: paths of this checkout, site-packages and elsewhere.
+SERVER_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    f'  File "{Path(interp_exec.__file__).parent}/adapters/inline.py", line 40, in run\n'
+    f'  File "{Path(django.__file__).parent}/db/models/query.py", line 12, in get\n'
+    '  File "/srv/elsewhere/hook.py", line 3, in hook\n'
+    f"OSError: cannot read {Path(interp_exec.__file__).parent}/workloads/data.bin\n"
+)
+
+
+def failed_job(owner: User) -> CpuJobRecord:
+    return CpuJobRecord.objects.create(
+        workload="tests.echo",
+        size=1,
+        created_by=owner,
+        status="failed",
+        error_type="OSError",
+        error_message=f"cannot read {Path(interp_exec.__file__).parent}/workloads/data.bin",
+        error_traceback=SERVER_TRACEBACK,
+    )
+
+
+def test_the_owner_sees_the_traceback_with_module_relative_paths_only(
+    client: Client, person: User
+) -> None:
+    record = failed_job(person)
+
+    page = client.get(detail(record)).content.decode()
+    data = client.get(f"{detail(record)}status.json").json()
+
+    for text in (page, data["display"]["error_traceback"], data["error_message"]):
+        assert str(Path(interp_exec.__file__).parent.parent) not in text
+        assert "/srv/elsewhere" not in text
+    shown = data["display"]["error_traceback"]
+    assert 'File "interp_exec/adapters/inline.py", line 40, in run' in shown
+    assert 'File "django/db/models/query.py", line 12, in get' in shown
+    assert 'File "hook.py", line 3, in hook' in shown
+    assert data["display"]["error"] == "OSError: cannot read interp_exec/workloads/data.bin"
+
+
+def test_staff_see_the_traceback_whole(admin_client: Client, person: User) -> None:
+    record = failed_job(person)
+
+    data = admin_client.get(f"{detail(record)}status.json").json()
+
+    assert data["display"]["error_traceback"] == SERVER_TRACEBACK
 
 
 def test_a_fallback_is_explained_on_the_status_page(client: Client, person: User) -> None:
