@@ -23,7 +23,7 @@ def load_or_create_secret_key(path: Path) -> str:
     once exactly one key wins, and nobody ever reads a half-written file.
     """
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as tmp:

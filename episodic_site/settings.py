@@ -8,17 +8,22 @@ at start-up, naming the variable, on a value it cannot use.
 
 from pathlib import Path
 
-from episodic_site.backing_services import cache_settings, database_settings, q_cluster_settings
+from episodic_site.backing_services import (
+    SQLITE_ENGINE,
+    cache_settings,
+    database_settings,
+    q_cluster_settings,
+)
 from episodic_site.env import env_bool, env_choice, env_int, env_list, env_str
 from episodic_site.interp_exec_env import interp_exec_settings
 from episodic_site.log_config import LOG_FORMATS, configure_logging
+from episodic_site.private_files import private_directory, private_sqlite_database
 from episodic_site.secret_key import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything this site writes at run time (database, secret key, collected static
-# files) goes here; it is git-ignored.
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+# files) goes here, readable by this account only; it is git-ignored.
+VAR_DIR = private_directory(BASE_DIR / "var")
 
 # --- Core -------------------------------------------------------------------
 
@@ -95,6 +100,8 @@ STATIC_ROOT = VAR_DIR / "static"
 # --- Backing services (database, cache, task queue) -------------------------
 
 DATABASES = {"default": database_settings(VAR_DIR)}
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
+    private_sqlite_database(DATABASES["default"]["NAME"])
 CACHES = {"default": cache_settings()}
 Q_CLUSTER = q_cluster_settings()
 

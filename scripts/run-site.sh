@@ -16,6 +16,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# Whatever the site and its worker create (database, logs, queue files) is private.
+umask 077
 PYTHON="$ROOT/.venv/bin/python"
 PORT="${PORT:-8000}"
 URL="http://127.0.0.1:$PORT/"

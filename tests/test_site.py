@@ -1,14 +1,17 @@
 """Behaviour of the site layer: pages, the superuser command and the settings."""
 
+import os
 import platform
 import re
+import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -23,6 +26,7 @@ from episodic_site.backing_services import (
 )
 from episodic_site.env import env_bool, env_choice, env_float, env_int, env_list
 from episodic_site.interp_exec_env import interp_exec_settings
+from episodic_site.private_files import private_directory, private_sqlite_database
 from episodic_site.secret_key import load_or_create_secret_key
 from interp_exec.conf import DEFAULTS, get_setting
 
@@ -286,6 +290,65 @@ def test_secret_key_file_is_created_private_once_and_then_reused(tmp_path: Path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_or_create_secret_key(path) == key
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most accounts have (022), under which files came out world-readable."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_sites_var_directory_is_private() -> None:
+    assert mode(settings.VAR_DIR) == 0o700
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_a_private_directory_is_made_0700_and_tightened_when_looser(tmp_path: Path) -> None:
+    made = private_directory(tmp_path / "new" / "var")
+    loose = tmp_path / "loose"
+    loose.mkdir(mode=0o755)
+
+    private_directory(loose)
+
+    assert (mode(made), mode(loose)) == (0o700, 0o700)
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_the_sqlite_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+
+    private_sqlite_database(str(database))
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE t (x)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    connection.commit()
+
+    files = sorted(tmp_path.iterdir())
+    assert [f.name for f in files] == ["db.sqlite3", "db.sqlite3-shm", "db.sqlite3-wal"]
+    assert [mode(f) for f in files] == [0o600] * 3
+    connection.close()
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_an_existing_database_is_tightened_and_kept(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    sqlite3.connect(database).execute("CREATE TABLE kept (x)").connection.close()
+    wal = tmp_path / "db.sqlite3-wal"
+    wal.touch(mode=0o644)
+    database.chmod(0o644)
+
+    private_sqlite_database(str(database))
+
+    assert (mode(database), mode(wal)) == (0o600, 0o600)
+    tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("kept",)]
 
 
 def test_an_empty_secret_key_file_is_refused(tmp_path: Path) -> None:
