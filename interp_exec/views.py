@@ -1,7 +1,8 @@
 """Pages to queue CPU jobs and follow them: a form with the recent jobs, a status page.
 
 A person sees their own jobs; staff see everyone's. The status page polls
-``status.json`` until the job ends.
+``status.json`` until the job ends. None of them may be cached (never_cache:
+``Cache-Control: private, no-store`` and more): they show one person's jobs.
 """
 
 import uuid
@@ -31,6 +32,7 @@ def visible_jobs(request: HttpRequest) -> QuerySet[CpuJobRecord]:
     return jobs.filter(created_by_id=request.user.pk)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def job_list(request: HttpRequest) -> HttpResponse:
@@ -59,6 +61,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:

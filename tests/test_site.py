@@ -112,6 +112,65 @@ def test_a_utf8_form_post_still_reaches_the_csrf_check() -> None:
     assert response.status_code == 403
 
 
+# --- Content-Security-Policy ---------------------------------------------------
+
+
+def inline_blocks_and_nonce(response: Any) -> tuple[list[str], str | None]:
+    """The opening tags of the page's inline <script>/<style> blocks, and the CSP nonce
+    (Django adds one to the header only when the page used it)."""
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", policy)
+    if nonce is not None:
+        assert f"style-src 'self' 'nonce-{nonce[1]}'" in policy
+    tags = re.findall(r"<(?:script(?![^>]*\bsrc=)|style)\b[^>]*>", response.content.decode())
+    return tags, nonce[1] if nonce else None
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_csp_and_each_inline_block_carries_its_nonce(
+    admin_client: Client, admin_user: Any
+) -> None:
+    from interp_exec.models import CpuJobRecord
+    from tests.bench.figures import figures, stored_run
+
+    job = CpuJobRecord.objects.create(workload="tests.echo", size=1, created_by=admin_user)
+    run = stored_run([figures("text.dedupe", "inline")])
+    pages = [
+        "/",
+        "/accounts/login/",
+        "/cpu/jobs/",
+        f"/cpu/jobs/{job.pk}/",
+        "/admin/",
+        "/admin/interp_exec/executorflag/",
+        f"/admin/interp_exec/benchmarkrun/{run.pk}/change/",
+        f"/admin/interp_exec/benchmarkrun/compare/{run.pk}/{run.pk}/",
+    ]
+    inline_total = 0
+    for url in pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        tags, nonce = inline_blocks_and_nonce(response)
+        assert nonce is not None or not tags, (url, tags)
+        assert all(f'nonce="{nonce}"' in tag for tag in tags), (url, tags)
+        inline_total += len(tags)
+    # The job page's script and the two benchmark pages' styles, at least.
+    assert inline_total >= 3
+
+
+@pytest.mark.django_db
+def test_each_response_gets_its_own_nonce(admin_client: Client, admin_user: Any) -> None:
+    from interp_exec.models import CpuJobRecord
+
+    job = CpuJobRecord.objects.create(workload="tests.echo", size=1, created_by=admin_user)
+
+    nonces = {inline_blocks_and_nonce(admin_client.get(f"/cpu/jobs/{job.pk}/"))[1] for _ in "ab"}
+
+    assert len(nonces) == 2
+    assert None not in nonces
+
+
 # --- Admin change lists ------------------------------------------------------
 
 # One date filter per change list, whichever app registered its admin.

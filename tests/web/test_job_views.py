@@ -320,3 +320,21 @@ def test_people_see_their_own_jobs_and_staff_see_everyones(client: Client, perso
     person.save()
     assert client.get(detail(theirs)).status_code == 200
     assert detail(theirs) in client.get(JOBS).content.decode()
+
+
+def test_job_pages_and_status_are_never_cached(client: Client, person: User) -> None:
+    record = failed_job(person)
+
+    for url in ("/cpu/jobs/", detail(record), f"{detail(record)}status.json"):
+        directives = {d.strip() for d in client.get(url)["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, url
+
+
+def test_another_persons_job_answers_like_a_missing_one(client: Client, person: User) -> None:
+    other = get_user_model().objects.create_user("other", password="password")
+    theirs = failed_job(other)
+    missing = CpuJobRecord(workload="tests.echo", size=1)  # never saved: no such id
+
+    for record in (theirs, missing):
+        assert client.get(detail(record)).status_code == 404
+        assert client.get(f"{detail(record)}status.json").status_code == 404
