@@ -6,6 +6,7 @@ The defaults make a safe local site: DEBUG off, SQLite and the task queue in
 at start-up, naming the variable, on a value it cannot use.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "waffle",
     "django_q",
+    "axes",
     "interp_exec",
     "episodic_site",
 ]
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "waffle.middleware.WaffleMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "episodic_site.urls"
@@ -89,6 +93,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "CommonPasswordValidator",
         "NumericPasswordValidator",
     )
+]
+
+# django-axes first: it refuses a sign-in while its username and address are locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -155,6 +165,17 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Sign-in throttling (django-axes), on the site's sign-in page and the admin's:
+# after 5 failed attempts for one username from one address, that pair is locked
+# out for 15 minutes (HTTP 429). Locking the pair, not the address alone, keeps
+# one person's mistakes (or a stranger's guesses) from locking out everyone
+# behind the same proxy; a success clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner at every start of every process
 
 # Behind HTTPS: DJANGO_SECURE_SSL=1 sends cookies over HTTPS only, redirects HTTP
 # to HTTPS and turns on HSTS. DJANGO_SECURE_PROXY_SSL_HEADER=1 trusts a proxy's

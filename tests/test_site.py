@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 from django.test import Client, override_settings
 
 from episodic_site.backing_services import (
@@ -171,6 +172,50 @@ def test_each_response_gets_its_own_nonce(admin_client: Client, admin_user: Any)
     assert None not in nonces
 
 
+# --- Sign-in throttling -------------------------------------------------------
+
+SIGN_IN_PAGES = ["/accounts/login/", "/admin/login/"]
+
+
+def sign_in(client: Client, url: str, username: str, password: str) -> int:
+    return client.post(url, {"username": username, "password": password}).status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", SIGN_IN_PAGES)
+def test_five_wrong_passwords_lock_the_username_out_from_that_address(
+    client: Client, url: str
+) -> None:
+    get_user_model().objects.create_user("ada", password=STRONG_PASSWORD, is_staff=True)
+
+    failures = [sign_in(client, url, "ada", f"guess-{n}") for n in range(5)]
+    locked = sign_in(client, url, "ada", STRONG_PASSWORD)
+
+    assert failures == [200] * 4 + [429]  # the form again with its error; the fifth locks
+    assert locked == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", SIGN_IN_PAGES)
+def test_a_lockout_leaves_other_usernames_and_earlier_successes_alone(
+    client: Client, url: str
+) -> None:
+    users = get_user_model().objects
+    users.create_user("ada", password=STRONG_PASSWORD, is_staff=True)
+    users.create_user("grace", password=STRONG_PASSWORD, is_staff=True)
+    for n in range(4):
+        sign_in(client, url, "grace", f"guess-{n}")
+    assert sign_in(client, url, "grace", STRONG_PASSWORD) == 302  # a success clears the count
+    client.logout()
+
+    for n in range(5):
+        sign_in(client, url, "ada", f"guess-{n}")
+
+    assert sign_in(client, url, "grace", f"guess-{n}") == 200
+    assert sign_in(client, url, "grace", STRONG_PASSWORD) == 302
+
+
 # --- Admin change lists ------------------------------------------------------
 
 # One date filter per change list, whichever app registered its admin.
@@ -237,7 +282,7 @@ def test_ensure_superuser_prints_a_generated_password_once(client: Client) -> No
     assert len(password) >= 20
     assert password not in second
     assert "nothing to do" in second
-    assert client.login(username="admin", password=password)
+    assert client.login(request=HttpRequest(), username="admin", password=password)
 
 
 @pytest.mark.django_db
@@ -262,7 +307,7 @@ def test_ensure_superuser_uses_the_password_and_name_from_the_environment(
 
     assert STRONG_PASSWORD not in output
     assert "shown only this once" not in output
-    assert client.login(username="editor", password=STRONG_PASSWORD)
+    assert client.login(request=HttpRequest(), username="editor", password=STRONG_PASSWORD)
     assert get_user_model().objects.get().is_superuser
 
 
