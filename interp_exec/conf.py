@@ -63,8 +63,14 @@ def get_setting(name: str) -> Any:
 
 
 def get_settings() -> dict[str, Any]:
-    """Every setting at once: one read for callers that need several per job."""
-    return {**DEFAULTS, **_configured_settings()}
+    """Every setting at once (read it, do not change it): the dispatcher reads several
+    per job, so the merge with the defaults is kept until ``INTERP_EXEC`` is replaced
+    (as ``override_settings`` does)."""
+    global _merged
+    configured = _configured_settings()
+    if _merged is None or _merged[0] is not configured:
+        _merged = (configured, {**DEFAULTS, **configured})
+    return _merged[1]
 
 
 def default_max_workers() -> int:
@@ -77,13 +83,18 @@ def resolve_max_workers(configured: Any) -> int:
     return int(configured) if configured else (os.process_cpu_count() or 1)
 
 
+_NOTHING_CONFIGURED: dict[str, Any] = {}
+_merged: tuple[dict[str, Any], dict[str, Any]] | None = None
+
+
 def _configured_settings() -> dict[str, Any]:
     # Django may be absent (a subinterpreter importing a workload module does not
     # need it), or present but unconfigured (a plain script): both mean defaults.
     try:
         from django.conf import settings
     except ImportError:
-        return {}
+        return _NOTHING_CONFIGURED
     if not settings.configured:
-        return {}
-    return dict(getattr(settings, "INTERP_EXEC", {}))
+        return _NOTHING_CONFIGURED
+    configured: dict[str, Any] = getattr(settings, "INTERP_EXEC", _NOTHING_CONFIGURED)
+    return configured

@@ -8,34 +8,62 @@ tracer enters every sink's ``batch``), and the queue's drain holds one open and
 calls ``flush`` in the transaction that stores its finished jobs, so a job's
 record and its log row are written together. Outside a batch, each row is
 written at once. Batches are per thread and nest: only the outermost writes.
+
+The rows go in with one ``executemany`` of a plain ``INSERT``: on this path,
+which every tiny job takes, ``bulk_create`` spent ~50 us a row preparing model
+instances field by field, more than the rest of the dispatcher together.
 """
 
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
 
 from interp_exec import tracing
 from interp_exec.models import DispatchLog
 
 _FINAL_EVENTS = frozenset({tracing.COMPLETE, tracing.FAILED, tracing.REFUSED})
-_COLUMNS = frozenset(
-    f.name for f in DispatchLog._meta.get_fields() if f.name not in {"id", "created_at"}
-)
+
+
+@cache
+def _columns() -> tuple[tuple[str, str | None, Any], ...]:
+    """(field, column, default) of every field an event fills: all but the id and the time."""
+    return tuple(
+        (field.name, field.column, field.get_default())
+        for field in DispatchLog._meta.concrete_fields
+        if field.name not in {"id", "created_at"}
+    )
+
+
+@cache
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    names = [quote(str(column)) for _, column, _ in _columns()] + [quote("created_at")]
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    return (
+        f"INSERT INTO {quote(DispatchLog._meta.db_table)} ({', '.join(names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
 
 
 class DispatchLogSink(threading.local):
     """A ``tracing.EventSink`` with a per-thread buffer of unwritten rows."""
 
     def __init__(self) -> None:
-        self._pending: list[DispatchLog] | None = None
+        self._pending: list[list[Any]] | None = None
 
     def __call__(self, event: str, fields: Mapping[str, Any]) -> None:
         if event not in _FINAL_EVENTS:
             return
-        row = DispatchLog(**{k: v for k, v in fields.items() if k in _COLUMNS and v is not None})
+        row = [
+            default if fields.get(name) is None else fields[name] for name, _, default in _columns()
+        ]
         if self._pending is None:
-            row.save(force_insert=True)
+            _insert([row])
         else:
             self._pending.append(row)
 
@@ -57,7 +85,14 @@ class DispatchLogSink(threading.local):
     def flush(self) -> None:
         if self._pending:
             rows, self._pending = self._pending, []
-            DispatchLog.objects.bulk_create(rows)
+            _insert(rows)
+
+
+def _insert(rows: list[list[Any]]) -> None:
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    # One transaction: in autocommit mode each row would be a commit of its own.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(), [[*row, created_at] for row in rows])
 
 
 record_dispatch_event = DispatchLogSink()
