@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -40,7 +41,10 @@ type StartCluster = Callable[..., QCluster]
 # the flush after each test TRUNCATE ... CASCADE: django-waffle's own migrations
 # create waffle_flag_groups (pointing at auth_group) even though WAFFLE_FLAG_MODEL
 # swaps its Flag out, and PostgreSQL refuses a plain TRUNCATE of auth_group.
-COMMITTING_DB = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+# Names of the apps, not INSTALLED_APPS entries: one of those is an AppConfig's path.
+COMMITTING_DB = pytest.mark.django_db(
+    transaction=True, available_apps=[app.name for app in apps.get_app_configs()]
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
