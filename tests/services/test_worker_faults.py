@@ -10,11 +10,9 @@ and, with the Redis broker, the tasks it had taken off the queue but not started
 sweep itself twice a second, so recovery does not wait for the schedule.
 
 What the dispatch log must show afterwards: each job's final ``dispatch_id`` has
-exactly one row, status ``ok``, with the job's mode; any other row comes from an
-attempt that the kill cut short after its dispatch was logged but before the job
-was finished, so it was written by a process of the killed cluster, and there are
-at most as many as that cluster could run at once (a delivery runs its job and
-companions for its pool's free workers: workers x pool size).
+exactly one row, status ``ok``, with the job's mode, and no other row: a worker
+writes a job's row in the transaction that stores its outcome, so an attempt the
+kill cut short leaves neither.
 """
 
 import socket
@@ -150,10 +148,7 @@ def test_a_cluster_killed_mid_run_loses_no_job_and_counts_none_twice(
         log = logs[job.dispatch_id]
         assert (log.status, log.workload, log.mode_used) == ("ok", job.workload, job.mode_used)
     cut_short = [log for dispatch_id, log in logs.items() if dispatch_id not in set(final_ids)]
-    assert len(cut_short) <= WORKERS_PER_CLUSTER * POOL_SIZE
-    assert all(log.pid in victim_pids for log in cut_short), [log.pid for log in cut_short]
-    ok_rows = sum(log.status == "ok" for log in logs.values())
-    assert ok_rows == len(ids) + sum(log.status == "ok" for log in cut_short)
+    assert cut_short == [], [(log.pid, log.status) for log in cut_short]
 
     # What the killed cluster was running was run again, and finished on the survivor.
     for job_id, attempts_at_kill in stranded.items():
