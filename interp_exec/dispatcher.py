@@ -23,38 +23,29 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from interp_exec import tracing
-from interp_exec.adapters.base import (
-    ExecutionAdapter,
-    PreparedJob,
-    RunResult,
-    build_outcome,
-    prepare,
-    refused_outcome,
-)
-from interp_exec.adapters.capability import (
-    CapabilityProbe,
-    is_subinterpreter_refusal,
-    refusal_summary,
-)
 from interp_exec.domain import (
+    AdapterSource,
+    CapabilityCheck,
     CpuJob,
     DispatchPolicy,
     ExecutorMode,
     InterpExecError,
     JobOutcome,
     PayloadTooLarge,
+    PreparedJob,
     Route,
+    RunResult,
+    build_outcome,
     decide_route,
+    prepare,
+    refused_outcome,
 )
+from interp_exec.workloads import get_workload
 
 type PolicySource = Callable[[CpuJob, ExecutorMode | None], DispatchPolicy]
-
-
-class AdapterSource(Protocol):
-    def adapter(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter: ...
 
 
 @dataclass(slots=True)
@@ -72,7 +63,7 @@ class CpuDispatcher:
         self,
         *,
         adapters: AdapterSource,
-        probe: CapabilityProbe,
+        probe: CapabilityCheck,
         policy_source: PolicySource,
         tracer: tracing.DispatchTracer,
         fixed_mode: ExecutorMode | None = None,
@@ -153,7 +144,7 @@ class CpuDispatcher:
         dispatch_id = uuid.uuid4().hex
         requested = self.fixed_mode or ExecutorMode.INLINE
         try:
-            prepared = prepare(job, dispatch_id)
+            prepared = prepare(job, get_workload(job.workload), dispatch_id)
             policy = self._policy_source(job, self.fixed_mode)
             requested = policy.mode
             if prepared.payload_bytes > policy.max_payload_bytes:
@@ -204,9 +195,7 @@ class CpuDispatcher:
         """The outcome of one run, traced; a run-time refusal by a subinterpreter is
         remembered and the job re-run where the policy falls back to."""
         reason = planned.route.fallback_reason
-        if mode is ExecutorMode.INTERPRETERS and is_subinterpreter_refusal(
-            result.error_type, result.error_message, result.error_traceback
-        ):
+        if result.interpreter_refusal:
             mode, reason, result = self._rerun_refused(planned, result)
         outcome = build_outcome(
             planned.prepared,
@@ -221,13 +210,12 @@ class CpuDispatcher:
     def _rerun_refused(
         self, planned: _Planned, result: RunResult
     ) -> tuple[ExecutorMode, str, RunResult]:
-        error = f"{result.error_type}: {refusal_summary(result.error_message)}"
         reason = (
             "not interpreter-safe: imported a module at run time that cannot load in a "
-            f"subinterpreter ({error})"
+            f"subinterpreter ({result.interpreter_refusal})"
         )
         self._probe.remember_unsafe(planned.prepared.workload, reason)
-        target = ExecutorMode.PROCESSES if planned.policy.processes_enabled else ExecutorMode.INLINE
+        target = planned.policy.fallback_mode
         self._tracer.emit(
             tracing.FALLBACK,
             {

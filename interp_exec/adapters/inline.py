@@ -9,15 +9,9 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 
-from interp_exec.adapters.base import (
-    ExecutionAdapter,
-    PreparedJob,
-    RunResult,
-    ok_result,
-    timed_out_result,
-)
+from interp_exec.adapters.base import ExecutionAdapter, ok_result, timed_out_result
 from interp_exec.adapters.worker import execute
-from interp_exec.domain import ExecutorMode, JobStatus
+from interp_exec.domain import ExecutorMode, JobStatus, PreparedJob, RunResult
 
 
 class InlineAdapter(ExecutionAdapter):

@@ -9,6 +9,7 @@ waiting and replaced, and the job's thread is left to finish on its own.
 from concurrent.futures import Executor, InterpreterPoolExecutor
 from concurrent.interpreters import ExecutionFailed
 
+from interp_exec.adapters.capability import is_subinterpreter_refusal, refusal_summary
 from interp_exec.adapters.pool import PoolAdapter
 from interp_exec.adapters.worker import prepare_worker
 from interp_exec.domain import ExecutorMode
@@ -36,6 +37,11 @@ class InterpreterPoolAdapter(PoolAdapter):
         failure = exc if isinstance(exc, ExecutionFailed) else exc.__cause__
         if isinstance(failure, ExecutionFailed):
             return str(failure.excinfo.errdisplay or failure.excinfo.formatted)
+        return ""
+
+    def _refusal(self, error_type: str, message: str, traceback: str) -> str:
+        if is_subinterpreter_refusal(error_type, message, traceback):
+            return f"{error_type}: {refusal_summary(message)}"
         return ""
 
     def _error_identity(self, exc: BaseException) -> tuple[str, str]:

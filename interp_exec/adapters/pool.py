@@ -29,15 +29,9 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass
 from typing import Any
 
-from interp_exec.adapters.base import (
-    ExecutionAdapter,
-    PreparedJob,
-    RunResult,
-    ok_result,
-    timed_out_result,
-)
+from interp_exec.adapters.base import ExecutionAdapter, ok_result, timed_out_result
 from interp_exec.adapters.worker import WorkerReply, execute, ping
-from interp_exec.domain import JobStatus
+from interp_exec.domain import JobStatus, PreparedJob, RunResult
 
 type ModuleList = Callable[[], Sequence[str]]
 
@@ -83,6 +77,11 @@ class PoolAdapter(ExecutionAdapter):
 
     def _error_identity(self, exc: BaseException) -> tuple[str, str]:
         return type(exc).__name__, str(exc)
+
+    def _refusal(self, error_type: str, message: str, traceback: str) -> str:
+        """A failure that says the worker cannot run such a job at all, in one line
+        (see ``RunResult.interpreter_refusal``); empty for any other failure."""
+        return ""
 
     def executor(self) -> Executor:
         with self._lock:
@@ -214,10 +213,12 @@ class PoolAdapter(ExecutionAdapter):
 
     def _failure(self, exc: BaseException, started: float, note: str = "") -> RunResult:
         error_type, message = self._error_identity(exc)
+        traceback = self._remote_traceback(exc)
         return RunResult(
             status=JobStatus.FAILED,
             error_type=error_type,
             error_message=f"{message} ({note})" if note else message,
-            error_traceback=self._remote_traceback(exc),
+            error_traceback=traceback,
             total_ms=(time.perf_counter() - started) * 1000,
+            interpreter_refusal=self._refusal(error_type, message, traceback),
         )

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from concurrent import interpreters
 from typing import Any
 
+from interp_exec.domain.execution import SampleCall
+
 type WorkerReply = tuple[str, int, int, float, int]
-type SampleCall = tuple[str, str, int, int]
 
 
 def prepare_worker(sys_path: Sequence[str], modules: Sequence[str]) -> None:

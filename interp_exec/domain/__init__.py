@@ -12,16 +12,31 @@ from interp_exec.domain.errors import (
     UnknownExecutorMode,
     UnknownWorkload,
 )
+from interp_exec.domain.execution import (
+    AdapterSource,
+    CapabilityCheck,
+    ExecutionPort,
+    PreparedJob,
+    RunResult,
+    SampleCall,
+    build_outcome,
+    prepare,
+    refused_outcome,
+)
 from interp_exec.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
 from interp_exec.domain.modes import ExecutorMode
 from interp_exec.domain.policy import CapabilityVerdict, DispatchPolicy, Route, decide_route
 from interp_exec.domain.port import CpuTaskPort
+from interp_exec.domain.workload import Workload
 
 __all__ = [
+    "AdapterSource",
+    "CapabilityCheck",
     "CapabilityVerdict",
     "CpuJob",
     "CpuTaskPort",
     "DispatchPolicy",
+    "ExecutionPort",
     "ExecutorMode",
     "InterpExecError",
     "InvalidJob",
@@ -29,9 +44,16 @@ __all__ = [
     "JobStatus",
     "JsonPayload",
     "PayloadTooLarge",
+    "PreparedJob",
     "Route",
+    "RunResult",
+    "SampleCall",
     "SamplePayload",
     "UnknownExecutorMode",
     "UnknownWorkload",
+    "Workload",
+    "build_outcome",
     "decide_route",
+    "prepare",
+    "refused_outcome",
 ]

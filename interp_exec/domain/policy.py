@@ -37,6 +37,11 @@ class DispatchPolicy:
         if self.timeout_s is not None and self.timeout_s <= 0:
             raise ValueError("timeout_s must be > 0 or None")
 
+    @property
+    def fallback_mode(self) -> ExecutorMode:
+        """Where a job goes that cannot run in a subinterpreter."""
+        return ExecutorMode.PROCESSES if self.processes_enabled else ExecutorMode.INLINE
+
 
 @dataclass(frozen=True, slots=True)
 class CapabilityVerdict:
@@ -75,6 +80,5 @@ def decide_route(
     if requested is ExecutorMode.INTERPRETERS:
         capability = verdict()
         if not capability.interpreter_safe:
-            target = ExecutorMode.PROCESSES if policy.processes_enabled else ExecutorMode.INLINE
-            return Route(target, f"not interpreter-safe: {capability.reason}")
+            return Route(policy.fallback_mode, f"not interpreter-safe: {capability.reason}")
     return Route(requested)

@@ -1,7 +1,7 @@
 """Workloads: the registry and the pure-Python jobs Episodic ships."""
 
+from interp_exec.domain.workload import Workload
 from interp_exec.workloads.registry import (
-    Workload,
     all_workloads,
     cpu_workload,
     get_workload,

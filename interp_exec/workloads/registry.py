@@ -9,13 +9,9 @@ qualified name, so the function must live at module level.
 import importlib
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from interp_exec.domain.errors import UnknownWorkload, WorkloadRegistrationError
-
-type WorkloadFunc = Callable[[Any], Any]
-type SampleFunc = Callable[[int, int], Any]
+from interp_exec.domain.workload import SampleFunc, Workload, WorkloadFunc
 
 SHIPPED_MODULES = (
     "interp_exec.workloads.transcript",
@@ -23,28 +19,6 @@ SHIPPED_MODULES = (
     "interp_exec.workloads.dedupe",
     "interp_exec.workloads.spectrum",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Workload:
-    """A registered function and what the dispatcher must know to route it.
-
-    ``interpreter_safe=False`` declares that the workload must never go to a
-    subinterpreter; ``True`` makes it a candidate, still subject to the capability
-    probe. ``sample(size, seed)`` makes a deterministic payload of ``size`` units.
-    ``min_task_size`` is the author's threshold in those units (sizes mean
-    different work per workload, so one site-wide number cannot fit them all). It
-    applies unless a flag or ``INTERP_EXEC["MIN_TASK_SIZE"]`` sets one.
-    """
-
-    name: str
-    func: WorkloadFunc
-    module: str
-    qualname: str
-    interpreter_safe: bool
-    sample: SampleFunc
-    description: str
-    min_task_size: int | None = None
 
 
 _registry: dict[str, Workload] = {}

@@ -1,0 +1,30 @@
+"""A kind of job: a registered function and what routing must know about it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+type WorkloadFunc = Callable[[Any], Any]
+type SampleFunc = Callable[[int, int], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """A registered function and what the dispatcher must know to route it.
+
+    ``interpreter_safe=False`` declares that the workload must never go to a
+    subinterpreter; ``True`` makes it a candidate, still subject to the capability
+    probe. ``sample(size, seed)`` makes a deterministic payload of ``size`` units.
+    ``min_task_size`` is the author's threshold in those units (sizes mean
+    different work per workload, so one site-wide number cannot fit them all). It
+    applies unless a flag or ``INTERP_EXEC["MIN_TASK_SIZE"]`` sets one.
+    """
+
+    name: str
+    func: WorkloadFunc
+    module: str
+    qualname: str
+    interpreter_safe: bool
+    sample: SampleFunc
+    description: str
+    min_task_size: int | None = None
