@@ -17,7 +17,7 @@ from waffle.admin import FlagAdmin
 from waffle.models import Switch
 
 from interp_exec import conf
-from interp_exec.admin.user_ids import UserIdsField, UserNamesRawIdWidget
+from interp_exec.admin.user_ids import StorableIdsField, UserNamesRawIdWidget
 from interp_exec.domain import ExecutorMode
 from interp_exec.flags import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.job_claims import task_queue_timeout_s
@@ -180,7 +180,9 @@ class ExecutorFlagAdmin(FlagAdmin):
             kwargs["widget"] = UserNamesRawIdWidget(
                 db_field.remote_field, self.admin_site, using=kwargs.get("using")
             )
-            return db_field.formfield(form_class=UserIdsField, **kwargs)
+            return db_field.formfield(form_class=StorableIdsField, **kwargs)
+        if isinstance(db_field, ManyToManyField):
+            kwargs["form_class"] = StorableIdsField
         field: forms.Field | None = super().formfield_for_dbfield(  # type: ignore[no-untyped-call]
             db_field, request=request, **kwargs
         )

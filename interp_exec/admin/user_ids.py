@@ -1,12 +1,15 @@
-"""The flag form's box of user ids: typed by hand, so anything may arrive in it.
+"""The flag form's users and groups: ids typed or posted by hand, so anything may arrive.
 
 Waffle's flag admin takes the users a flag applies to as a comma list of ids
-(a raw-id box). Two inputs there used to end in a 500 instead of a form error:
+(a raw-id box), and the groups as a multiple choice. Two inputs there used to end
+in a 500 instead of a form error:
 
-- a value that is no id ("abc"): the field refuses it, but waffle's widget then
-  looks it up as it is to name the users next to the box, and that raises;
-- an id beyond what the database stores (2**70): Django's ``pk__in`` query sends
-  it as it is, and SQLite raises OverflowError (PostgreSQL a DataError).
+- a value that is no id ("abc") in the users box: the field refuses it, but
+  waffle's widget then looks it up as it is to name the users next to the box,
+  and that raises;
+- an id beyond what the database stores (2**70), in either field: Django's
+  ``pk__in`` query sends it as it is, and SQLite raises OverflowError
+  (PostgreSQL a DataError).
 """
 
 from typing import Any
@@ -34,7 +37,7 @@ class UserNamesRawIdWidget(InformativeManyToManyRawIdWidget):
         return "(" + ", ".join(names) + ")", ""
 
 
-class UserIdsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class StorableIdsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Refuses an id the database cannot hold as "not a valid choice", before querying."""
 
     def clean(self, value: Any) -> QuerySet[Any]:

@@ -93,6 +93,7 @@ def test_the_kill_switch_saved_in_the_admin_forces_inline(
         ("users", "abc", "is not a valid value"),
         ("users", "1,abc", "is not a valid value"),
         ("users", "99999999999999999999", "Select a valid choice"),
+        ("groups", "99999999999999999999", "Select a valid choice"),
     ],
 )
 def test_the_flag_form_refuses_impossible_settings_and_changes_nothing(
