@@ -1,4 +1,4 @@
-"""System checks: a mistyped workload module or dotted path in ``INTERP_EXEC`` is
+"""System checks: a mistyped workload module, dotted path or mode in ``INTERP_EXEC`` is
 reported by ``manage.py check`` (and so by runserver, migrate and qcluster) at
 start-up, not by the first job that needs it."""
 
@@ -9,7 +9,7 @@ from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, register
 
 from interp_exec import bootstrap, conf
-from interp_exec.domain import InterpExecError
+from interp_exec.domain import ExecutorMode, InterpExecError
 from interp_exec.workloads import load_configured_workloads
 
 
@@ -36,4 +36,10 @@ def check_interp_exec_settings(
             errors.append(
                 Error(str(exc), hint="Check POLICY_SOURCE and EVENT_SINKS.", id="interp_exec.E002")
             )
+    try:
+        ExecutorMode.parse(conf.get_setting("DEFAULT_MODE"))
+    except InterpExecError as exc:
+        errors.append(
+            Error(str(exc), hint='Fix INTERP_EXEC["DEFAULT_MODE"].', id="interp_exec.E003")
+        )
     return errors

@@ -7,6 +7,7 @@ imports Django at module import time.
 """
 
 import os
+from datetime import timedelta
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -42,7 +43,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a queued job may wait unclaimed before the sweep sends its task again
     # (the Redis broker loses the tasks a killed worker had taken). Keep it above
     # the longest backlog you expect: a resent task that does arrive twice runs once.
-    # None: the task queue's retry (Q_CLUSTER["retry"], 720 s by default).
+    # None: the task queue's retry (Q_CLUSTER["retry"]; django-q2's default is 60 s).
     "QUEUED_GRACE_S": None,
     # Seconds a process acts on its snapshot of the executor flags before it checks
     # the shared cache for a change: how long an admin's save takes to reach a
@@ -73,6 +74,41 @@ def get_settings() -> dict[str, Any]:
     return _merged[1]
 
 
+# Only when neither the task queue nor INTERP_EXEC sets a time limit.
+UNLIMITED_LEASE_S = 3600.0
+# django-q2's own default for Q_CLUSTER["retry"], for a site that does not set it.
+Q2_DEFAULT_RETRY_S = 60
+
+
+def task_queue_timeout_s() -> float | None:
+    """Seconds django-q2 lets a task run before it kills the worker (``Q_CLUSTER["timeout"]``)."""
+    timeout = _q_cluster().get("timeout")
+    return float(timeout) if timeout else None
+
+
+def lease_duration() -> timedelta:
+    """How long a worker's claim on a job holds: until it must have finished or died.
+
+    It outlives the longest a delivery may run by ``LEASE_MARGIN_S``, so a slow but
+    live attempt is never taken over.
+    """
+    limit = task_queue_timeout_s() or get_setting("TIMEOUT_S") or UNLIMITED_LEASE_S
+    return timedelta(seconds=float(limit) + float(get_setting("LEASE_MARGIN_S")))
+
+
+def max_attempts() -> int:
+    """Runs a job may start before a dead worker's job ends failed (``interp_exec.sweep``)."""
+    return int(get_setting("JOB_MAX_ATTEMPTS"))
+
+
+def queued_grace() -> timedelta:
+    """How long a queued job may wait unclaimed before its task counts as lost."""
+    seconds = get_setting("QUEUED_GRACE_S")
+    if seconds is None:
+        seconds = _q_cluster().get("retry", Q2_DEFAULT_RETRY_S)
+    return timedelta(seconds=float(seconds))
+
+
 def default_max_workers() -> int:
     """The pool size used when neither a flag nor the settings give one."""
     return resolve_max_workers(get_setting("MAX_WORKERS"))
@@ -81,6 +117,13 @@ def default_max_workers() -> int:
 def resolve_max_workers(configured: Any) -> int:
     """``MAX_WORKERS`` as a number: blank means one worker per core this process may use."""
     return int(configured) if configured else (os.process_cpu_count() or 1)
+
+
+def _q_cluster() -> dict[str, Any]:
+    from django.conf import settings
+
+    cluster: dict[str, Any] = getattr(settings, "Q_CLUSTER", {})
+    return cluster
 
 
 _NOTHING_CONFIGURED: dict[str, Any] = {}

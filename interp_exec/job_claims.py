@@ -24,12 +24,11 @@ import socket
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
@@ -38,9 +37,6 @@ from django.utils import timezone
 from interp_exec import conf
 from interp_exec.domain import CpuJob, JsonPayload, SamplePayload
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
-
-# Only when neither the task queue nor INTERP_EXEC sets a time limit.
-UNLIMITED_LEASE_S = 3600.0
 
 _JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "created_by_id")
 
@@ -52,27 +48,6 @@ class ClaimedJob:
     pk: uuid.UUID
     attempt: int
     job: CpuJob
-
-
-def task_queue_timeout_s() -> float | None:
-    """Seconds django-q2 lets a task run before it kills the worker (``Q_CLUSTER["timeout"]``)."""
-    timeout = getattr(settings, "Q_CLUSTER", {}).get("timeout")
-    return float(timeout) if timeout else None
-
-
-def lease_duration() -> timedelta:
-    """How long a claim holds: until the worker running it must have finished or died.
-
-    It outlives the longest a delivery may run by ``INTERP_EXEC["LEASE_MARGIN_S"]``,
-    so a slow but live attempt is never taken over.
-    """
-    limit = task_queue_timeout_s() or conf.get_setting("TIMEOUT_S") or UNLIMITED_LEASE_S
-    return timedelta(seconds=float(limit) + float(conf.get_setting("LEASE_MARGIN_S")))
-
-
-def max_attempts() -> int:
-    """Runs a job may start before a dead worker's job ends failed (see ``interp_exec.sweep``)."""
-    return int(conf.get_setting("JOB_MAX_ATTEMPTS"))
 
 
 def worker_name() -> str:
@@ -88,7 +63,7 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
     )
     with transaction.atomic():
         updated = CpuJobRecord.objects.filter(
-            claimable, pk=record_id, attempts__lt=max_attempts()
+            claimable, pk=record_id, attempts__lt=conf.max_attempts()
         ).update(**_claim_columns(now), attempts=F("attempts") + 1)
         if updated != 1:
             return None
@@ -107,7 +82,7 @@ def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
     with transaction.atomic():
         candidates = (
             CpuJobRecord.objects.select_for_update(skip_locked=True)
-            .filter(wanted, status=JobRecordStatus.QUEUED, attempts__lt=max_attempts())
+            .filter(wanted, status=JobRecordStatus.QUEUED, attempts__lt=conf.max_attempts())
             .order_by("created_at")
         )
         rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
@@ -155,7 +130,7 @@ def finish_many(
 def _claim_columns(now: datetime) -> dict[str, Any]:
     return {
         "status": JobRecordStatus.RUNNING,
-        "lease_expires_at": now + lease_duration(),
+        "lease_expires_at": now + conf.lease_duration(),
         "started_at": now,
         "claimed_by": worker_name(),
     }

@@ -15,7 +15,6 @@ import structlog
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django_q.tasks import async_task
 
 from interp_exec.bootstrap import policy_for
 from interp_exec.domain import CpuJob, InvalidJob, PayloadTooLarge
@@ -73,6 +72,10 @@ def queue_cpu_job(
 
 def send_job_task(record_id: uuid.UUID | str) -> str:
     """Hand the job's task to django-q2; its task id. The sweep sends lost ones again."""
+    # Imported here: the views and the admin import this module, and they work
+    # without the task queue installed (jobs then run only through the port).
+    from django_q.tasks import async_task
+
     task_id: str = async_task(
         "interp_exec.tasks.run_cpu_job", str(record_id), task_name=f"cpu job {record_id}"
     )

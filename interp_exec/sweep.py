@@ -19,16 +19,14 @@ and the other returns without running it.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import structlog
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from interp_exec import conf
-from interp_exec.job_claims import max_attempts
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.queueing import send_job_task
 
@@ -36,8 +34,6 @@ SWEEP_TASK = "interp_exec.sweep.sweep_expired_jobs"
 SCHEDULE_NAME = "CPU jobs: lease sweep"
 # Rows looked at per kind and run, so one run stays short; the next run takes the rest.
 SWEEP_BATCH = 500
-# django-q2's own default for Q_CLUSTER["retry"], for a site that does not set it.
-_Q2_DEFAULT_RETRY_S = 60
 
 _logger = structlog.get_logger(__name__)
 
@@ -58,18 +54,10 @@ class SweepReport:
         }
 
 
-def queued_grace() -> timedelta:
-    """How long a queued job may wait unclaimed before its task counts as lost."""
-    seconds = conf.get_setting("QUEUED_GRACE_S")
-    if seconds is None:
-        seconds = getattr(settings, "Q_CLUSTER", {}).get("retry", _Q2_DEFAULT_RETRY_S)
-    return timedelta(seconds=float(seconds))
-
-
 def sweep_expired_jobs() -> SweepReport:
     """One pass over the unfinished jobs; the django-q2 schedule runs it every minute."""
     now = timezone.now()
-    limit = max_attempts()
+    limit = conf.max_attempts()
     report = SweepReport()
 
     expired = CpuJobRecord.objects.filter(
@@ -87,7 +75,7 @@ def sweep_expired_jobs() -> SweepReport:
             log.warning("cpu.job_requeued", reason="lease expired", task_id=_send(pk))
 
     stale = CpuJobRecord.objects.filter(
-        status=JobRecordStatus.QUEUED, queued_at__lt=now - queued_grace()
+        status=JobRecordStatus.QUEUED, queued_at__lt=now - conf.queued_grace()
     ).values_list("pk", "attempts", "queued_at")[:SWEEP_BATCH]
     for pk, attempts, queued_at in stale:
         seen = Q(status=JobRecordStatus.QUEUED, queued_at=queued_at, attempts=attempts)

@@ -26,3 +26,11 @@ def test_a_bad_sink_or_policy_path_is_an_error(settings: Any) -> None:
     assert [e.id for e in errors] == ["interp_exec.E002", "interp_exec.E002"]
     assert "interp_exec.flags.no_such_policy" in errors[0].msg
     assert "no_such_package.sink" in errors[1].msg
+
+
+def test_an_unknown_default_mode_is_an_error(settings: Any) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "DEFAULT_MODE": "threads"}
+    (error,) = check_interp_exec_settings(None)
+    assert error.id == "interp_exec.E003"
+    assert "'threads'" in error.msg
+    assert "inline, interpreters, processes" in error.msg

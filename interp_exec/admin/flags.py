@@ -20,7 +20,6 @@ from interp_exec import conf
 from interp_exec.admin.user_ids import StorableIdsField, UserNamesRawIdWidget
 from interp_exec.domain import ExecutorMode
 from interp_exec.flags import DEFAULT_FLAG, KILL_SWITCH, flag_name
-from interp_exec.job_claims import task_queue_timeout_s
 from interp_exec.models import ExecutorFlag
 from interp_exec.workloads import load_configured_workloads
 
@@ -88,7 +87,7 @@ class ExecutorFlagForm(_FlagForm):
 
     def clean_timeout_s(self) -> float | None:
         timeout: float | None = self.cleaned_data.get("timeout_s")
-        queue_timeout = task_queue_timeout_s()
+        queue_timeout = conf.task_queue_timeout_s()
         if timeout is not None and queue_timeout is not None and timeout >= queue_timeout:
             raise forms.ValidationError(
                 f"Give less than the task queue's timeout of {queue_timeout:g} s "

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import django
+import django_q.tasks
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -172,7 +173,7 @@ def test_a_job_the_queue_does_not_accept_ends_failed_with_the_reason(
     def broker_down(*args: object, **kwargs: object) -> str:
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(queueing, "async_task", broker_down)
+    monkeypatch.setattr(django_q.tasks, "async_task", broker_down)
 
     with django_capture_on_commit_callbacks(execute=True):
         record = queue_cpu_job("audio.loudness", 10, user=person)

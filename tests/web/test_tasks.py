@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_q.exceptions import TimeoutException
 
 from interp_exec import tasks
-from interp_exec.job_claims import claim, finish, lease_duration, task_queue_timeout_s
+from interp_exec.conf import lease_duration, task_queue_timeout_s
+from interp_exec.job_claims import claim, finish
 from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.tasks import run_cpu_job
 
