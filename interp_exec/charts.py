@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-MODE_ORDER = ("inline", "interpreters", "processes")
+from interp_exec.domain import ExecutorMode
+
+MODE_ORDER = tuple(mode.value for mode in ExecutorMode)
 # Okabe-Ito colours: told apart with every common kind of colour blindness.
 MODE_COLOURS = {"inline": "#6b6b6b", "interpreters": "#0072b2", "processes": "#d55e00"}
 _OTHER_COLOUR = "#009e73"

@@ -21,11 +21,11 @@ import json
 from django.contrib.auth import get_user_model
 from waffle.models import Switch
 
-from interp_exec.bootstrap import settings_policy
 from interp_exec.domain import CpuJob, DispatchPolicy, ExecutorMode
 from interp_exec.flag_snapshot import KILL_SWITCH as KILL_SWITCH
 from interp_exec.flag_snapshot import current_flags
 from interp_exec.models import ExecutorFlag
+from interp_exec.settings_policy import settings_policy
 from interp_exec.workloads import load_configured_workloads
 
 DEFAULT_FLAG = "cpu.default"
