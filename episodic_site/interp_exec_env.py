@@ -1,6 +1,6 @@
 """``settings.INTERP_EXEC`` from ``INTERP_EXEC_*`` environment variables.
 
-Only the variables that are set become keys: ``interp_exec.conf.DEFAULTS``
+Only the variables that are set become keys: ``interp_exec.core.conf.DEFAULTS``
 documents and supplies every other value, so the defaults live in one place.
 """
 

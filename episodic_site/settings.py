@@ -127,11 +127,11 @@ WAFFLE_FLAG_MODEL = "interp_exec.ExecutorFlag"
 
 # --- CPU execution (interp_exec) --------------------------------------------
 
-# Only what INTERP_EXEC_* variables set; interp_exec.conf.DEFAULTS has the rest.
+# Only what INTERP_EXEC_* variables set; interp_exec.core.conf.DEFAULTS has the rest.
 # The site routes by the admin-managed flags and keeps a DispatchLog row per dispatch.
 INTERP_EXEC = {
-    "POLICY_SOURCE": "interp_exec.flags.policy_from_flags",
-    "EVENT_SINKS": ["interp_exec.dispatch_log.record_dispatch_event"],
+    "POLICY_SOURCE": "interp_exec.flag_policy.policy_from_flags",
+    "EVENT_SINKS": ["interp_exec.dispatch_log_sink.record_dispatch_event"],
     **interp_exec_settings(),
 }
 

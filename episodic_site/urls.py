@@ -12,5 +12,5 @@ urlpatterns = [
     # People who queue jobs need not be staff, so they sign in here, not in the admin.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("cpu/", include("interp_exec.urls")),
+    path("cpu/", include("interp_exec.web.urls")),
 ]

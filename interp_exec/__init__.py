@@ -6,7 +6,7 @@ import ``cpu_workload`` from here, and every subinterpreter imports them again.
 
 from typing import TYPE_CHECKING
 
-from interp_exec.domain import (
+from interp_exec.core.domain import (
     CpuJob,
     ExecutorMode,
     JobOutcome,
@@ -14,10 +14,10 @@ from interp_exec.domain import (
     JsonPayload,
     SamplePayload,
 )
-from interp_exec.workloads import cpu_workload
+from interp_exec.core.workloads import cpu_workload
 
 if TYPE_CHECKING:
-    from interp_exec.domain import CpuTaskPort
+    from interp_exec.core.domain import CpuTaskPort
 
 __all__ = [
     "CpuJob",
@@ -32,7 +32,7 @@ __all__ = [
 
 
 def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:
-    """The dispatcher (see ``interp_exec.bootstrap``), imported only when first asked for."""
-    from interp_exec.bootstrap import get_cpu_port as build_port
+    """The dispatcher (see ``interp_exec.core.wiring``), imported only when first asked for."""
+    from interp_exec.core.wiring import get_cpu_port as build_port
 
     return build_port(mode)

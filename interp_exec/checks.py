@@ -8,9 +8,9 @@ from typing import Any
 from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, register
 
-from interp_exec import bootstrap, conf
-from interp_exec.domain import ExecutorMode, InterpExecError
-from interp_exec.workloads import load_configured_workloads
+from interp_exec.core import conf, wiring
+from interp_exec.core.domain import ExecutorMode, InterpExecError
+from interp_exec.core.workloads import load_configured_workloads
 
 
 @register()
@@ -31,7 +31,7 @@ def check_interp_exec_settings(
     paths = [conf.get_setting("POLICY_SOURCE"), *conf.get_setting("EVENT_SINKS")]
     for path in filter(None, paths):
         try:
-            bootstrap.import_callable(path)
+            wiring.import_callable(path)
         except InterpExecError as exc:
             errors.append(
                 Error(str(exc), hint="Check POLICY_SOURCE and EVENT_SINKS.", id="interp_exec.E002")

@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from waffle.models import Switch
 
-from interp_exec import conf
+from interp_exec.core import conf
 from interp_exec.models import ExecutorFlag
 
 VERSION_KEY = "interp_exec:flags_version"

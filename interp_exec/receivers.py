@@ -2,7 +2,7 @@
 
 - ``post_migrate``: create the inactive per-workload flags and the kill switch, so
   the admin lists every switch it can turn on; and, with django-q2, the schedule
-  of the lease sweep (``interp_exec.sweep``).
+  of the lease sweep (``interp_exec.task_queue.sweep``).
 - django-q2's ``post_spawn`` (sent inside each worker process, after the fork):
   start that process's own pools, those the flags send jobs to. A pool made
   before the fork would be unusable in the child (its threads stay behind in the
@@ -14,21 +14,22 @@ from typing import Any
 
 import structlog
 
-from interp_exec import bootstrap, flags
+from interp_exec import flag_policy
+from interp_exec.core import wiring
 from interp_exec.flag_snapshot import forget_flags
 
 _logger = structlog.get_logger(__name__)
 
 
 def create_workload_flags(**kwargs: Any) -> None:
-    created = flags.ensure_workload_flags()
+    created = flag_policy.ensure_workload_flags()
     if created:
         _logger.info("cpu.flags_created", flags=created)
 
 
 def create_sweep_schedule(**kwargs: Any) -> None:
     # Connected only where django-q2 is installed; the sweep module imports it.
-    from interp_exec import sweep
+    from interp_exec.task_queue import sweep
 
     if sweep.ensure_sweep_schedule():
         _logger.info("cpu.sweep_scheduled", func=sweep.SWEEP_TASK)
@@ -39,7 +40,7 @@ def warm_worker_pool(proc_name: str = "", **kwargs: Any) -> None:
     # A snapshot of the flags inherited through the fork is as old as the parent's.
     forget_flags()
     try:
-        pools = bootstrap.warm_up()
+        pools = wiring.warm_up()
     except Exception:
         _logger.exception("cpu.worker_warm_up_failed", proc_name=proc_name)
     else:

@@ -27,8 +27,8 @@ def main() -> None:
     from django.test.utils import override_settings
 
     from interp_exec import CpuJob, get_cpu_port
-    from interp_exec.adapters.inline import InlineAdapter
-    from interp_exec.workloads import get_workload, load_configured_workloads
+    from interp_exec.core.adapters.inline import InlineAdapter
+    from interp_exec.core.workloads import get_workload, load_configured_workloads
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workload", default="transcript.readability")

@@ -249,7 +249,7 @@ def run_once(
     from django.utils import timezone
 
     from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
-    from interp_exec.queueing import queue_cpu_job
+    from interp_exec.task_queue.queueing import queue_cpu_job
     from tests.qcluster import running_qcluster
 
     def queue_all() -> list[Any]:
@@ -329,7 +329,7 @@ def run_once(
 
 def set_mode(mode: str) -> None:
     """Route every job of the workload to ``mode`` (saving clears the flag from the cache)."""
-    from interp_exec.flags import flag_name
+    from interp_exec.flag_policy import flag_name
     from interp_exec.models import ExecutorFlag
 
     flag = ExecutorFlag.objects.get(name=flag_name(WORKLOAD))
@@ -403,7 +403,7 @@ def total(memory: dict[int, tuple[float, float]]) -> tuple[float, float]:
 @functools.cache
 def payloads(size: int, jobs: int) -> list[Any]:
     """One transcript per job, made once for every run: what a producer would upload."""
-    from interp_exec.workloads import get_workload, load_configured_workloads
+    from interp_exec.core.workloads import get_workload, load_configured_workloads
 
     load_configured_workloads()
     sample = get_workload(WORKLOAD).sample

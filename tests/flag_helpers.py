@@ -8,9 +8,9 @@ from django import forms
 from django.core.cache import cache
 from django.test import Client
 
+from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.flag_snapshot import forget_flags
 from interp_exec.models import ExecutorFlag
-from interp_exec.workloads import load_configured_workloads
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from episodic_site.env import env_bool, env_choice, env_float, env_int, env_list
 from episodic_site.interp_exec_env import interp_exec_settings
 from episodic_site.private_files import private_directory, private_sqlite_database
 from episodic_site.secret_key import load_or_create_secret_key
-from interp_exec.conf import DEFAULTS, get_setting
+from interp_exec.core.conf import DEFAULTS, get_setting
 
 STRONG_PASSWORD = "quiet-lantern-Orbit-42"
 

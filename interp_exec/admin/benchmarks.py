@@ -2,7 +2,7 @@
 
 Runs are written by ``manage.py run_interp_bench`` only, so nothing here adds or
 edits them; deleting old runs is allowed. The detail page draws two charts
-(``interp_exec.charts``, inline SVG) from the run's results; the action
+(``interp_exec.admin.charts``, inline SVG) from the run's results; the action
 "Compare the two selected runs" opens ``compare/<a>/<b>/``, the older run first.
 """
 
@@ -17,8 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from interp_exec.admin.charts import Bar, ReferenceLine, bar_chart
 from interp_exec.bench.comparison import compare_runs
-from interp_exec.charts import Bar, ReferenceLine, bar_chart
 from interp_exec.models import BenchmarkResult, BenchmarkRun
 
 # Django's admin classes are generic only in django-stubs, not at run time.

@@ -1,6 +1,6 @@
 """Admin for the dispatch log: read-only rows, filters, and a summary of the filtered rows.
 
-The rows are written only by the dispatch events (``interp_exec.dispatch_log``);
+The rows are written only by the dispatch events (``interp_exec.dispatch_log_sink``);
 the admin can look, filter and search, never add, edit or delete.
 """
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from interp_exec.dispatch_summary import SAMPLE_LIMIT, summarize
+from interp_exec.admin.dispatch_summary import SAMPLE_LIMIT, summarize
 from interp_exec.models import DispatchLog
 
 # Django's admin classes are generic only in django-stubs, not at run time.

@@ -16,12 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from waffle.admin import FlagAdmin
 from waffle.models import Switch
 
-from interp_exec import conf
 from interp_exec.admin.user_ids import StorableIdsField, UserNamesRawIdWidget
-from interp_exec.domain import ExecutorMode
-from interp_exec.flags import DEFAULT_FLAG, KILL_SWITCH, flag_name
+from interp_exec.core import conf
+from interp_exec.core.domain import ExecutorMode
+from interp_exec.core.workloads import load_configured_workloads
+from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.models import ExecutorFlag
-from interp_exec.workloads import load_configured_workloads
 
 MAX_PERCENT = 99.9
 

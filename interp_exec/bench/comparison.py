@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from interp_exec.charts import MODE_ORDER
+from interp_exec.admin.charts import MODE_ORDER
 
 
 class Figures(Protocol):

@@ -40,15 +40,15 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing import forkserver
 from typing import Any
 
-from interp_exec.adapters.base import ExecutionAdapter
-from interp_exec.adapters.capability import CapabilityProbe
-from interp_exec.adapters.inline import InlineAdapter
-from interp_exec.adapters.interpreters import InterpreterPoolAdapter
-from interp_exec.adapters.processes import ProcessPoolAdapter
 from interp_exec.bench.memory import process_tree_rss_mb
-from interp_exec.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
-from interp_exec.workloads import Workload, all_workloads, load_workload_modules
-from interp_exec.workloads.registry import SHIPPED_MODULES
+from interp_exec.core.adapters.base import ExecutionAdapter
+from interp_exec.core.adapters.capability import CapabilityProbe
+from interp_exec.core.adapters.inline import InlineAdapter
+from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
+from interp_exec.core.adapters.processes import ProcessPoolAdapter
+from interp_exec.core.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
+from interp_exec.core.workloads import Workload, all_workloads, load_workload_modules
+from interp_exec.core.workloads.registry import SHIPPED_MODULES
 
 # A coarse job takes at least this long inline: the size at which a pool is
 # expected to pay off, and the only size the regression rule judges.

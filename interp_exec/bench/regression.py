@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interp_exec.bench.harness import COARSE_JOB_S, ModeResult
-from interp_exec.domain import ExecutorMode
+from interp_exec.core.domain import ExecutorMode
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from waffle.models import AbstractUserFlag
 
-from interp_exec.domain import ExecutorMode
+from interp_exec.core.domain import ExecutorMode
 
 MAX_POOL_WORKERS = 64
 MAX_TIMEOUT_S = 24 * 3600

@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from interp_exec.domain import JobOutcome
+from interp_exec.core.domain import JobOutcome
 
 
 class JobRecordStatus(models.TextChoices):

@@ -5,8 +5,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from interp_exec.admin.charts import Bar, ReferenceLine, bar_chart
 from interp_exec.bench.comparison import METRICS, compare_runs
-from interp_exec.charts import Bar, ReferenceLine, bar_chart
 from tests.bench.figures import figures
 
 SVG = "{http://www.w3.org/2000/svg}"

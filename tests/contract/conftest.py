@@ -7,12 +7,12 @@ import pytest
 from django.test import override_settings
 
 import tests.workload_fixtures  # noqa: F401 - registers the tests.* workloads
-from interp_exec.adapters.base import ExecutionAdapter
-from interp_exec.adapters.inline import InlineAdapter
-from interp_exec.adapters.interpreters import InterpreterPoolAdapter
-from interp_exec.adapters.processes import ProcessPoolAdapter
-from interp_exec.domain import ExecutorMode
-from interp_exec.workloads import load_workload_modules
+from interp_exec.core.adapters.base import ExecutionAdapter
+from interp_exec.core.adapters.inline import InlineAdapter
+from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
+from interp_exec.core.adapters.processes import ProcessPoolAdapter
+from interp_exec.core.domain import ExecutorMode
+from interp_exec.core.workloads import load_workload_modules
 from tests.event_recorder import RECORDED_EVENTS
 
 ADAPTERS: dict[ExecutorMode, type[ExecutionAdapter]] = {

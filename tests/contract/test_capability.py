@@ -9,22 +9,22 @@ from typing import Any
 import pytest
 
 from interp_exec import CpuJob, ExecutorMode, JobStatus, get_cpu_port
-from interp_exec.adapters.capability import CapabilityProbe, probe_imports
-from interp_exec.workloads import get_workload
+from interp_exec.core.adapters.capability import CapabilityProbe, probe_imports
+from interp_exec.core.workloads import get_workload
 
 REFUSAL = "does not support loading in subinterpreters"
 
 
 def test_probe_accepts_pure_python_modules() -> None:
-    verdict = probe_imports(["json", "interp_exec.workloads.transcript"])
+    verdict = probe_imports(["json", "interp_exec.core.workloads.transcript"])
     assert verdict.interpreter_safe
     assert verdict.reason == ""
 
 
 def test_probe_refuses_numpy_and_names_module_and_error() -> None:
-    verdict = probe_imports(["interp_exec.workloads.spectrum"])
+    verdict = probe_imports(["interp_exec.core.workloads.spectrum"])
     assert not verdict.interpreter_safe
-    assert "import interp_exec.workloads.spectrum fails in a subinterpreter" in verdict.reason
+    assert "import interp_exec.core.workloads.spectrum fails in a subinterpreter" in verdict.reason
     assert f"ImportError: module numpy._core._multiarray_umath {REFUSAL}" in verdict.reason
 
 
@@ -42,12 +42,12 @@ def test_verdicts_are_cached_per_workload(monkeypatch: pytest.MonkeyPatch) -> No
         calls.append(modules)
         return probe_imports(modules)
 
-    monkeypatch.setattr("interp_exec.adapters.capability.probe_imports", counting_probe)
+    monkeypatch.setattr("interp_exec.core.adapters.capability.probe_imports", counting_probe)
     workload = get_workload("transcript.readability")
     assert probe.verdict(workload).interpreter_safe
     assert probe.verdict(workload).interpreter_safe
-    assert calls == [["interp_exec.workloads.transcript"]]
-    assert probe.safe_modules() == ("interp_exec.workloads.transcript",)
+    assert calls == [["interp_exec.core.workloads.transcript"]]
+    assert probe.safe_modules() == ("interp_exec.core.workloads.transcript",)
 
 
 def test_a_workload_declared_unsafe_is_never_probed() -> None:
@@ -65,7 +65,7 @@ def test_numpy_workload_is_refused_by_the_probe_and_runs_in_processes(
     assert outcome.status is JobStatus.OK
     assert outcome.mode_requested == "interpreters"
     assert outcome.mode_used == "processes"
-    assert "import interp_exec.workloads.spectrum fails in a subinterpreter" in (
+    assert "import interp_exec.core.workloads.spectrum fails in a subinterpreter" in (
         outcome.fallback_reason
     )
     assert outcome.value == get_cpu_port("inline").run(job).value
@@ -126,7 +126,7 @@ def runtime_only_module(tmp_path: Path) -> Iterator[str]:
 
 def test_workers_see_runtime_additions_to_sys_path(runtime_only_module: str) -> None:
     # A fresh pool: the one already running was started before the path changed.
-    from interp_exec.adapters.interpreters import InterpreterPoolAdapter
+    from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
 
     with InterpreterPoolAdapter(max_workers=1) as adapter:
         outcome = adapter.run(CpuJob(runtime_only_module, {"n": 100}, size=100))

@@ -6,11 +6,11 @@ import pytest
 import structlog.testing
 
 from interp_exec import CpuJob, ExecutorMode, JobStatus, get_cpu_port
-from interp_exec.adapters.capability import CapabilityProbe
-from interp_exec.bootstrap import AdapterSet
-from interp_exec.domain import UnknownExecutorMode
-from interp_exec.settings_policy import settings_policy
-from interp_exec.workloads import get_workload
+from interp_exec.core.adapters.capability import CapabilityProbe
+from interp_exec.core.domain import UnknownExecutorMode
+from interp_exec.core.settings_policy import settings_policy
+from interp_exec.core.wiring import AdapterSet
+from interp_exec.core.workloads import get_workload
 
 EVENT_FIELDS = {"dispatch_id", "workload", "mode_requested", "mode_used", "size"}
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from interp_exec import CpuJob, ExecutorMode, JobOutcome, JobStatus, get_cpu_port
-from interp_exec.adapters.base import ExecutionAdapter
-from interp_exec.workloads import get_workload
+from interp_exec.core.adapters.base import ExecutionAdapter
+from interp_exec.core.workloads import get_workload
 
 MODES = list(ExecutorMode)
 SHIPPED = ["transcript.readability", "audio.loudness", "text.dedupe", "audio.spectrum"]

@@ -18,7 +18,7 @@ from interp_exec.management.commands.run_interp_bench import (
     MAX_WORKERS,
 )
 from interp_exec.models import BenchmarkRun
-from interp_exec.queueing import MAX_JOB_SIZE
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE
 from tests.fuzz.strategies import FUZZ, bad_whole_number, not_a_number
 
 BAD_OPTIONS = {

@@ -18,7 +18,7 @@ from django.db import connections
 from django.test import Client
 
 from interp_exec.models import CpuJobRecord, JobRecordStatus
-from interp_exec.queueing import queue_cpu_job
+from interp_exec.task_queue.queueing import queue_cpu_job
 
 JOBS_URL = "/cpu/jobs/"
 WORKLOAD = "transcript.readability"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from interp_exec.flags import flag_name
+from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
 from tests.flag_helpers import set_flag
 from tests.qcluster import wait_out_flag_refresh

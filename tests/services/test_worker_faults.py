@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from interp_exec.flags import flag_name
+from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
-from interp_exec.queueing import queue_cpu_job
-from interp_exec.sweep import sweep_expired_jobs
+from interp_exec.task_queue.queueing import queue_cpu_job
+from interp_exec.task_queue.sweep import sweep_expired_jobs
 from tests.flag_helpers import set_flag
 from tests.qcluster import QCluster
 from tests.services.conftest import COMMITTING_DB, StartCluster

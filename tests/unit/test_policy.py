@@ -2,8 +2,8 @@
 
 import pytest
 
-from interp_exec.domain import CapabilityVerdict, DispatchPolicy, ExecutorMode, decide_route
-from interp_exec.domain.errors import UnknownExecutorMode
+from interp_exec.core.domain import CapabilityVerdict, DispatchPolicy, ExecutorMode, decide_route
+from interp_exec.core.domain.errors import UnknownExecutorMode
 
 SAFE = CapabilityVerdict(True)
 

@@ -2,9 +2,14 @@
 
 import pytest
 
-from interp_exec.domain.errors import UnknownWorkload, WorkloadRegistrationError
-from interp_exec.workloads import all_workloads, cpu_workload, get_workload, load_workload_modules
-from interp_exec.workloads.registry import SHIPPED_MODULES
+from interp_exec.core.domain.errors import UnknownWorkload, WorkloadRegistrationError
+from interp_exec.core.workloads import (
+    all_workloads,
+    cpu_workload,
+    get_workload,
+    load_workload_modules,
+)
+from interp_exec.core.workloads.registry import SHIPPED_MODULES
 
 
 def test_shipped_workloads_are_registered() -> None:

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from interp_exec.domain import CpuJob, ExecutorMode
+from interp_exec.core.domain import CpuJob, ExecutorMode
+from interp_exec.flag_policy import flag_name, policy_from_flags
 from interp_exec.flag_snapshot import VERSION_KEY, current_flags
-from interp_exec.flags import flag_name, policy_from_flags
 from interp_exec.models import ExecutorFlag
 from tests.flag_helpers import set_flag
 

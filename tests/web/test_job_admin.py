@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from interp_exec.models import CpuJobRecord, DispatchLog
-from interp_exec.tasks import run_cpu_job
+from interp_exec.task_queue.drain import run_cpu_job
 
 CHANGELIST = "/admin/interp_exec/cpujobrecord/"
 

@@ -13,14 +13,14 @@ from django.test import Client
 from django_q.models import OrmQ
 
 import interp_exec
-from interp_exec import queueing
-from interp_exec.domain import PayloadTooLarge
-from interp_exec.flags import flag_name
-from interp_exec.job_status import format_ms
+from interp_exec.core.domain import PayloadTooLarge
+from interp_exec.core.workloads import get_workload
+from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord
-from interp_exec.queueing import MAX_JOB_SIZE, queue_cpu_job
-from interp_exec.tasks import run_cpu_job
-from interp_exec.workloads import get_workload
+from interp_exec.task_queue import queueing
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, queue_cpu_job
+from interp_exec.web.job_status import format_ms
 from tests.flag_helpers import set_flag
 
 JOBS = "/cpu/jobs/"

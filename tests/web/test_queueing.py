@@ -8,11 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django_q.models import OrmQ
 
-from interp_exec.domain import InvalidJob, UnknownWorkload
-from interp_exec.job_status import job_status
+from interp_exec.core.domain import InvalidJob, UnknownWorkload
 from interp_exec.models import CpuJobRecord
-from interp_exec.queueing import queue_cpu_job
-from interp_exec.tasks import run_cpu_job
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.queueing import queue_cpu_job
+from interp_exec.web.job_status import job_status
 
 
 def test_an_explicit_payload_is_stored_and_run_as_given(

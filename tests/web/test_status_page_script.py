@@ -15,9 +15,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from interp_exec.flags import flag_name
-from interp_exec.queueing import queue_cpu_job
-from interp_exec.tasks import run_cpu_job
+from interp_exec.flag_policy import flag_name
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.queueing import queue_cpu_job
 from tests.flag_helpers import set_flag
 
 HARNESS = Path(__file__).with_name("status_page_harness.js")

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import OrmQ, Schedule
 
-from interp_exec import sweep
-from interp_exec.conf import lease_duration, queued_grace
-from interp_exec.job_claims import claim
-from interp_exec.job_status import job_status
+from interp_exec.core.conf import lease_duration, queued_grace
 from interp_exec.models import CpuJobRecord, DispatchLog
-from interp_exec.sweep import SWEEP_TASK, ensure_sweep_schedule, sweep_expired_jobs
-from interp_exec.tasks import run_cpu_job
+from interp_exec.task_queue import sweep
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.job_claims import claim
+from interp_exec.task_queue.sweep import SWEEP_TASK, ensure_sweep_schedule, sweep_expired_jobs
+from interp_exec.web.job_status import job_status
 
 
 @pytest.fixture

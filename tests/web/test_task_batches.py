@@ -14,9 +14,9 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from interp_exec import CpuJob, get_cpu_port
-from interp_exec.job_claims import claim, claim_queued, finish_many
 from interp_exec.models import CpuJobPayload, CpuJobRecord, DispatchLog
-from interp_exec.tasks import run_cpu_job
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many
 from tests.flag_helpers import set_flag
 
 

@@ -9,11 +9,11 @@ from django.db import connections
 from django.utils import timezone
 from django_q.exceptions import TimeoutException
 
-from interp_exec import tasks
-from interp_exec.conf import lease_duration, task_queue_timeout_s
-from interp_exec.job_claims import claim, finish
+from interp_exec.core.conf import lease_duration, task_queue_timeout_s
 from interp_exec.models import CpuJobRecord, DispatchLog
-from interp_exec.tasks import run_cpu_job
+from interp_exec.task_queue import drain
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.job_claims import claim, finish
 
 
 def new_record(workload: str = "tests.echo", **fields: Any) -> CpuJobRecord:
@@ -126,7 +126,7 @@ def test_an_unexpected_error_in_the_task_ends_failed_not_stuck(
     def broken_port() -> None:
         raise RuntimeError("policy source is misconfigured")
 
-    monkeypatch.setattr(tasks, "get_cpu_port", broken_port)
+    monkeypatch.setattr(drain, "get_cpu_port", broken_port)
     record = new_record()
 
     with pytest.raises(RuntimeError):
@@ -143,7 +143,7 @@ def test_a_task_stopped_by_the_task_queue_ends_timed_out(monkeypatch: pytest.Mon
     def slow_port() -> None:
         raise TimeoutException("Task exceeded maximum timeout value (600 seconds)")
 
-    monkeypatch.setattr(tasks, "get_cpu_port", slow_port)
+    monkeypatch.setattr(drain, "get_cpu_port", slow_port)
     record = new_record()
 
     with pytest.raises(TimeoutException):

@@ -4,9 +4,9 @@ import pytest
 import structlog
 from django_q.signals import post_spawn
 
-from interp_exec import bootstrap
-from interp_exec.adapters.pool import PoolAdapter
-from interp_exec.flags import DEFAULT_FLAG, flag_name
+from interp_exec.core import wiring
+from interp_exec.core.adapters.pool import PoolAdapter
+from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from tests.flag_helpers import set_flag
 
 
@@ -43,7 +43,7 @@ def test_a_failed_warm_up_is_logged_and_the_worker_carries_on(
     def broken() -> None:
         raise RuntimeError("no interpreters today")
 
-    monkeypatch.setattr(bootstrap, "warm_up", broken)
+    monkeypatch.setattr(wiring, "warm_up", broken)
 
     with structlog.testing.capture_logs() as logs:
         responses = post_spawn.send(sender="django_q", proc_name="Process-2")

@@ -26,7 +26,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
-from interp_exec.adapters.capability import CapabilityProbe
 from interp_exec.bench.harness import (
     COARSE_JOB_S,
     BenchmarkError,
@@ -40,10 +39,11 @@ from interp_exec.bench.harness import (
 from interp_exec.bench.option_types import finite_number, whole_number
 from interp_exec.bench.regression import RegressionVerdict, find_regressions
 from interp_exec.bench.report import format_table
-from interp_exec.domain import ExecutorMode, InterpExecError
+from interp_exec.core.adapters.capability import CapabilityProbe
+from interp_exec.core.domain import ExecutorMode, InterpExecError
+from interp_exec.core.workloads import get_workload, load_configured_workloads
 from interp_exec.models import BenchmarkResult, BenchmarkRun
-from interp_exec.queueing import MAX_JOB_SIZE
-from interp_exec.workloads import get_workload, load_configured_workloads
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE
 
 # Bounds of the numeric options: generous for a real benchmark, and small enough
 # that a typo cannot ask for hours of work or more memory than the host has.

@@ -1,0 +1,224 @@
+"""The shared machinery of the executor-backed adapters.
+
+Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
+
+    source of jobs --pulled only when a worker is free--> executor.submit(execute, ...)
+        -> concurrent.futures.wait(FIRST_COMPLETED, timeout=nearest deadline)
+        -> done: reply or error -> RunResult; overdue: timed_out, the executor is
+           abandoned and a fresh one takes its place
+        -> free workers refilled from the source, then the finished batch yielded
+
+Keeping at most ``max_workers`` jobs in flight means a job's clock starts when a
+worker is free for it, so a timeout measures the job and not the queue ahead of it;
+pulling the source lazily lets a caller claim queued work only as the pool can
+start it.
+
+A pool is made lazily, once per process (a pool inherited through ``fork`` is not
+usable), and replaced when it breaks or when a stuck job had to be abandoned; a
+broken or abandoned pool is never reused.
+"""
+
+import os
+import sys
+import threading
+import time
+from abc import abstractmethod
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from dataclasses import dataclass
+from typing import Any
+
+from interp_exec.core.adapters.base import ExecutionAdapter, ok_result, timed_out_result
+from interp_exec.core.adapters.worker import WorkerReply, execute, ping
+from interp_exec.core.domain import JobStatus, PreparedJob, RunResult
+
+type ModuleList = Callable[[], Sequence[str]]
+
+# A job whose pool broke under it (a worker crashed, or was killed to stop another,
+# stuck job) may be innocent: it runs again on a fresh pool, this many times at most.
+_MAX_RESUBMITS = 1
+
+
+@dataclass(slots=True)
+class _InFlight[K]:
+    future: Future[WorkerReply]
+    key: K
+    prepared: PreparedJob
+    executor: Executor
+    started: float
+    deadline: float | None
+    attempts: int
+
+
+class PoolAdapter(ExecutionAdapter):
+    """An adapter over a ``concurrent.futures`` executor made by a subclass."""
+
+    abandon_note: str = "its worker was abandoned and replaced"
+
+    def __init__(self, max_workers: int = 1, preload_modules: ModuleList = tuple) -> None:
+        super().__init__(max_workers)
+        self._preload_modules = preload_modules
+        self._lock = threading.Lock()
+        self._executor: Executor | None = None
+        self._owner_pid: int | None = None
+
+    @abstractmethod
+    def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
+        """Make the executor; it must call ``prepare_worker(*initargs)`` in each worker."""
+
+    @abstractmethod
+    def _stop_stuck(self, executor: Executor) -> None:
+        """Get rid of an executor one of whose jobs is past its timeout."""
+
+    @abstractmethod
+    def _remote_traceback(self, exc: BaseException) -> str:
+        """The traceback text of an error raised in a worker."""
+
+    def _error_identity(self, exc: BaseException) -> tuple[str, str]:
+        return type(exc).__name__, str(exc)
+
+    def _refusal(self, error_type: str, message: str, traceback: str) -> str:
+        """A failure that says the worker cannot run such a job at all, in one line
+        (see ``RunResult.interpreter_refusal``); empty for any other failure."""
+        return ""
+
+    def executor(self) -> Executor:
+        with self._lock:
+            if self._executor is None or self._owner_pid != os.getpid():
+                # Tuples of str: initializer arguments must be shareable with a subinterpreter.
+                initargs = (tuple(sys.path), tuple(self._preload_modules()))
+                self._executor = self._new_executor(initargs)
+                self._owner_pid = os.getpid()
+            return self._executor
+
+    def warm(self) -> None:
+        executor = self.executor()
+        for future in [executor.submit(ping) for _ in range(self.max_workers)]:
+            future.result()
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+            owned = self._owner_pid == os.getpid()
+        if executor is not None and owned:
+            executor.shutdown(wait=wait, cancel_futures=not wait)
+
+    def _replace(self, executor: Executor, *, stuck: bool) -> None:
+        """Retire ``executor`` if it is still the current one; the next job gets a new one."""
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+        if stuck:
+            self._stop_stuck(executor)
+        else:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def execute_stream[K](
+        self, source: Iterable[tuple[K, PreparedJob]]
+    ) -> Iterator[list[tuple[K, RunResult]]]:
+        jobs = iter(source)
+        resubmits: deque[tuple[K, PreparedJob, int]] = deque()
+        in_flight: dict[Future[WorkerReply], _InFlight[K]] = {}
+        finished: list[tuple[K, RunResult]] = []
+        exhausted = False
+        while True:
+            # Refill the free workers before handing finished results back: the
+            # caller's bookkeeping then overlaps the work instead of idling the pool.
+            while len(in_flight) < self.max_workers:
+                if resubmits:
+                    key, job, attempts = resubmits.popleft()
+                elif exhausted or (item := next(jobs, None)) is None:
+                    exhausted = True
+                    break
+                else:
+                    (key, job), attempts = item, 0
+                submitted = self._submit(key, job, attempts)
+                if isinstance(submitted, _InFlight):
+                    in_flight[submitted.future] = submitted
+                else:
+                    finished.append((key, submitted))
+            if finished:
+                yield finished
+                finished = []
+            if not in_flight:
+                if exhausted and not resubmits:
+                    return
+                continue
+            deadlines = [e.deadline for e in in_flight.values() if e.deadline is not None]
+            timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
+            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+            now = time.perf_counter()
+            for future in done:
+                entry = in_flight.pop(future)
+                result = self._collect(future, entry, now)
+                if result is None:
+                    resubmits.append((entry.key, entry.prepared, entry.attempts + 1))
+                else:
+                    finished.append((entry.key, result))
+            for future, entry in list(in_flight.items()):
+                if entry.deadline is not None and now >= entry.deadline:
+                    del in_flight[future]
+                    future.cancel()
+                    timeout_s = entry.prepared.timeout_s or 0.0
+                    finished.append(
+                        (
+                            entry.key,
+                            timed_out_result(
+                                timeout_s, (now - entry.started) * 1000, self.abandon_note
+                            ),
+                        )
+                    )
+                    self._replace(entry.executor, stuck=True)
+
+    def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> _InFlight[K] | RunResult:
+        executor = self.executor()
+        started = time.perf_counter()
+        try:
+            future = executor.submit(
+                execute, job.workload.module, job.workload.qualname, job.payload_json, job.sample
+            )
+        except (BrokenExecutor, RuntimeError) as exc:
+            # The pool broke or was shut down between two jobs: retire it and try a
+            # fresh one once; a pool that cannot even be started is a failure.
+            self._replace(executor, stuck=False)
+            if attempts >= _MAX_RESUBMITS:
+                return self._failure(exc, started)
+            return self._submit(key, job, attempts + 1)
+        deadline = started + job.timeout_s if job.timeout_s is not None else None
+        return _InFlight(future, key, job, executor, started, deadline, attempts)
+
+    def _collect(
+        self, future: Future[WorkerReply], entry: _InFlight[Any], now: float
+    ) -> RunResult | None:
+        total_ms = (now - entry.started) * 1000
+        try:
+            reply = future.result()
+        except BrokenExecutor as exc:
+            self._replace(entry.executor, stuck=False)
+            if entry.attempts < _MAX_RESUBMITS:
+                return None
+            return self._failure(exc, entry.started, note=self._broken_note())
+        except Exception as exc:
+            return self._failure(exc, entry.started)
+        if entry.deadline is not None and now > entry.deadline:
+            return timed_out_result(entry.prepared.timeout_s or 0.0, total_ms, "it finished late")
+        return ok_result(reply, total_ms)
+
+    def _broken_note(self) -> str:
+        return (
+            "a worker died abruptly (killed, or crashed) while running this job or one "
+            "beside it; the pool was replaced"
+        )
+
+    def _failure(self, exc: BaseException, started: float, note: str = "") -> RunResult:
+        error_type, message = self._error_identity(exc)
+        traceback = self._remote_traceback(exc)
+        return RunResult(
+            status=JobStatus.FAILED,
+            error_type=error_type,
+            error_message=f"{message} ({note})" if note else message,
+            error_traceback=traceback,
+            total_ms=(time.perf_counter() - started) * 1000,
+            interpreter_refusal=self._refusal(error_type, message, traceback),
+        )

@@ -1,0 +1,39 @@
+"""Child processes: ``ProcessPoolExecutor`` on the ``forkserver`` start method.
+
+The fallback for workloads that cannot run in a subinterpreter, and the
+comparison a user would otherwise pick. Unlike a subinterpreter, a stuck child
+can be killed: the pool is killed and replaced, and jobs that were running
+beside the stuck one are run again on the new pool.
+"""
+
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+from interp_exec.core.adapters.pool import PoolAdapter
+from interp_exec.core.adapters.worker import prepare_worker
+from interp_exec.core.domain import ExecutorMode
+
+
+class ProcessPoolAdapter(PoolAdapter):
+    mode = ExecutorMode.PROCESSES
+    abandon_note = "its worker process was killed and the pool replaced"
+
+    def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
+        # forkserver, not fork: the host has threads (web server, pools) that a
+        # forked child would inherit in whatever state they were in.
+        return ProcessPoolExecutor(
+            max_workers=self.max_workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=prepare_worker,
+            initargs=initargs,
+        )
+
+    def _stop_stuck(self, executor: Executor) -> None:
+        assert isinstance(executor, ProcessPoolExecutor)
+        executor.kill_workers()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def _remote_traceback(self, exc: BaseException) -> str:
+        # ProcessPoolExecutor chains a _RemoteTraceback holding the child's text.
+        cause = exc.__cause__
+        return str(getattr(cause, "tb", "") or "").strip()

@@ -1,0 +1,143 @@
+"""The one accessor for ``settings.INTERP_EXEC``, with its documented defaults.
+
+The app's core (dispatcher, adapters, workloads) must work where Django is not set
+up at all: inside every subinterpreter and in plain scripts. So the accessor falls
+back to the defaults below when Django's settings are not configured, and it never
+imports Django at module import time.
+"""
+
+import os
+from datetime import timedelta
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Extra modules whose import registers a host project's own workloads.
+    "WORKLOADS": [],
+    # Where jobs run when no flag says otherwise: "inline" | "interpreters" | "processes".
+    "DEFAULT_MODE": "inline",
+    # Jobs smaller than this (in the workload's own work units) run inline: a pool
+    # round trip costs 0.3-1 ms here (docs/rollout.md), which only pays off for
+    # jobs well above it. None: each workload's own min_task_size (declared with
+    # cpu_workload), or 0 where it declares none. A number applies to every workload.
+    "MIN_TASK_SIZE": None,
+    # JSON payloads above this many bytes are refused before they reach a pool.
+    "MAX_PAYLOAD_BYTES": 2_000_000,
+    # Size of each pool in this process; None means the machine's core count.
+    "MAX_WORKERS": None,
+    # Seconds a job may run before its outcome is "timed_out"; None means no limit.
+    "TIMEOUT_S": 300.0,
+    # When False, workloads that cannot run in subinterpreters run inline instead.
+    "PROCESSES_ENABLED": True,
+    # Dotted path of a callable (job, mode_override) -> DispatchPolicy, resolved late.
+    # None: the policy comes from these settings alone.
+    "POLICY_SOURCE": None,
+    # Dotted paths of callables (event_name, fields) fed every dispatch event.
+    "EVENT_SINKS": [],
+    # Queued jobs (interp_exec.task_queue). A worker's claim on a job
+    # lasts the task queue's timeout (Q_CLUSTER["timeout"]) plus this many seconds;
+    # after that the job counts as abandoned by a dead worker.
+    "LEASE_MARGIN_S": 60.0,
+    # Runs a job may start; a job whose worker died this many times ends "failed"
+    # instead of being queued again (it may be what kills its workers).
+    "JOB_MAX_ATTEMPTS": 3,
+    # Seconds a queued job may wait unclaimed before the sweep sends its task again
+    # (the Redis broker loses the tasks a killed worker had taken). Keep it above
+    # the longest backlog you expect: a resent task that does arrive twice runs once.
+    # None: the task queue's retry (Q_CLUSTER["retry"]; django-q2's default is 60 s).
+    "QUEUED_GRACE_S": None,
+    # Seconds a process acts on its snapshot of the executor flags before it checks
+    # the shared cache for a change: how long an admin's save takes to reach a
+    # running worker (interp_exec.flag_snapshot). 0: check before every job.
+    "FLAG_REFRESH_S": 1.0,
+    # Seconds one task delivery whose job went to a pool keeps claiming more queued
+    # jobs for that pool (interp_exec.task_queue.drain); other tasks wait at most this long
+    # behind it in a busy worker. 0: the delivery runs its own job only.
+    "DRAIN_BUDGET_S": 2.0,
+}
+
+
+def get_setting(name: str) -> Any:
+    """Return ``INTERP_EXEC[name]`` from Django's settings, or its default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown INTERP_EXEC setting {name!r}; known: {sorted(DEFAULTS)}")
+    return get_settings()[name]
+
+
+def get_settings() -> dict[str, Any]:
+    """Every setting at once (read it, do not change it): the dispatcher reads several
+    per job, so the merge with the defaults is kept until ``INTERP_EXEC`` is replaced
+    (as ``override_settings`` does)."""
+    global _merged
+    configured = _configured_settings()
+    if _merged is None or _merged[0] is not configured:
+        _merged = (configured, {**DEFAULTS, **configured})
+    return _merged[1]
+
+
+# Only when neither the task queue nor INTERP_EXEC sets a time limit.
+UNLIMITED_LEASE_S = 3600.0
+# django-q2's own default for Q_CLUSTER["retry"], for a site that does not set it.
+Q2_DEFAULT_RETRY_S = 60
+
+
+def task_queue_timeout_s() -> float | None:
+    """Seconds django-q2 lets a task run before it kills the worker (``Q_CLUSTER["timeout"]``)."""
+    timeout = _q_cluster().get("timeout")
+    return float(timeout) if timeout else None
+
+
+def lease_duration() -> timedelta:
+    """How long a worker's claim on a job holds: until it must have finished or died.
+
+    It outlives the longest a delivery may run by ``LEASE_MARGIN_S``, so a slow but
+    live attempt is never taken over.
+    """
+    limit = task_queue_timeout_s() or get_setting("TIMEOUT_S") or UNLIMITED_LEASE_S
+    return timedelta(seconds=float(limit) + float(get_setting("LEASE_MARGIN_S")))
+
+
+def max_attempts() -> int:
+    """Runs a job may start before a dead worker's job ends failed (``task_queue.sweep``)."""
+    return int(get_setting("JOB_MAX_ATTEMPTS"))
+
+
+def queued_grace() -> timedelta:
+    """How long a queued job may wait unclaimed before its task counts as lost."""
+    seconds = get_setting("QUEUED_GRACE_S")
+    if seconds is None:
+        seconds = _q_cluster().get("retry", Q2_DEFAULT_RETRY_S)
+    return timedelta(seconds=float(seconds))
+
+
+def default_max_workers() -> int:
+    """The pool size used when neither a flag nor the settings give one."""
+    return resolve_max_workers(get_setting("MAX_WORKERS"))
+
+
+def resolve_max_workers(configured: Any) -> int:
+    """``MAX_WORKERS`` as a number: blank means one worker per core this process may use."""
+    return int(configured) if configured else (os.process_cpu_count() or 1)
+
+
+def _q_cluster() -> dict[str, Any]:
+    from django.conf import settings
+
+    cluster: dict[str, Any] = getattr(settings, "Q_CLUSTER", {})
+    return cluster
+
+
+_NOTHING_CONFIGURED: dict[str, Any] = {}
+_merged: tuple[dict[str, Any], dict[str, Any]] | None = None
+
+
+def _configured_settings() -> dict[str, Any]:
+    # Django may be absent (a subinterpreter importing a workload module does not
+    # need it), or present but unconfigured (a plain script): both mean defaults.
+    try:
+        from django.conf import settings
+    except ImportError:
+        return _NOTHING_CONFIGURED
+    if not settings.configured:
+        return _NOTHING_CONFIGURED
+    configured: dict[str, Any] = getattr(settings, "INTERP_EXEC", _NOTHING_CONFIGURED)
+    return configured

@@ -1,0 +1,251 @@
+"""The dispatcher: the one place that routes, traces and records a job.
+
+Data flow of ``map`` (``run`` is ``map`` of one)::
+
+    job -> prepare (refuse bad input) -> policy (flags or settings) -> payload limit
+        -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
+        -> adapters grouped by mode, each group run concurrently in its pool
+        -> interpreters refused a module at run time? remember, re-run elsewhere
+        -> outcome -> cpu.complete | cpu.failed | cpu.refused
+
+``stream`` plans each job as it is pulled: the first one that goes to a pool
+picks the pool, and the next jobs are pulled only as its workers free up; a job
+routed anywhere else runs at once where it goes. The events of one ``map``, or of
+one batch of a stream, reach batching sinks together (``tracing``).
+
+It implements ``CpuTaskPort``; callers get it from ``get_cpu_port`` and never
+build an executor themselves. It knows nothing of Django: the policy source and
+the event sinks are plain callables handed in by ``bootstrap``.
+"""
+
+import dataclasses
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from interp_exec.core import tracing
+from interp_exec.core.domain import (
+    AdapterSource,
+    CapabilityCheck,
+    CpuJob,
+    DispatchPolicy,
+    ExecutorMode,
+    InterpExecError,
+    JobOutcome,
+    PayloadTooLarge,
+    PreparedJob,
+    Route,
+    RunResult,
+    build_outcome,
+    decide_route,
+    prepare,
+    refused_outcome,
+)
+from interp_exec.core.workloads import get_workload
+
+type PolicySource = Callable[[CpuJob, ExecutorMode | None], DispatchPolicy]
+
+
+@dataclass(slots=True)
+class _Planned:
+    index: int
+    prepared: PreparedJob
+    policy: DispatchPolicy
+    route: Route
+
+
+class CpuDispatcher:
+    """A ``CpuTaskPort`` that applies policy, probe, fallback and tracing to every job."""
+
+    def __init__(
+        self,
+        *,
+        adapters: AdapterSource,
+        probe: CapabilityCheck,
+        policy_source: PolicySource,
+        tracer: tracing.DispatchTracer,
+        fixed_mode: ExecutorMode | None = None,
+    ) -> None:
+        self._adapters = adapters
+        self._probe = probe
+        self._policy_source = policy_source
+        self._tracer = tracer
+        self.fixed_mode = fixed_mode
+
+    def run(self, job: CpuJob) -> JobOutcome:
+        return self.map([job])[0]
+
+    def map(self, jobs: Sequence[CpuJob]) -> list[JobOutcome]:
+        outcomes: list[JobOutcome | None] = [None] * len(jobs)
+        groups: defaultdict[tuple[ExecutorMode, int], list[_Planned]] = defaultdict(list)
+        with self._tracer.batch():
+            for index, job in enumerate(jobs):
+                planned = self._plan(index, job)
+                if isinstance(planned, JobOutcome):
+                    outcomes[index] = planned
+                else:
+                    groups[planned.route.mode, planned.policy.max_workers].append(planned)
+            for (mode, max_workers), planned_jobs in groups.items():
+                for planned, outcome in zip(
+                    planned_jobs, self._run_group(mode, max_workers, planned_jobs), strict=True
+                ):
+                    outcomes[planned.index] = outcome
+        return [o for o in outcomes if o is not None]
+
+    def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
+        pending = iter(jobs)
+        aside: list[tuple[K, JobOutcome]] = []
+        lead = self._next_for_pool(pending, aside, None)
+        if lead is None:
+            if aside:
+                yield aside
+            return
+        pool = (lead[1].route.mode, lead[1].policy.max_workers)
+
+        def feed() -> Iterator[tuple[tuple[K, _Planned], PreparedJob]]:
+            following: tuple[K, _Planned] | None = lead
+            while following is not None:
+                yield following, following[1].prepared
+                following = self._next_for_pool(pending, aside, pool)
+
+        for finished in self._adapters.adapter(*pool).execute_stream(feed()):
+            with self._tracer.batch():
+                outcomes = aside + [
+                    (key, self._conclude(planned, result, pool[0]))
+                    for (key, planned), result in finished
+                ]
+            aside.clear()
+            yield outcomes
+        if aside:
+            yield aside
+
+    def _next_for_pool[K](
+        self,
+        pending: Iterator[tuple[K, CpuJob]],
+        aside: list[tuple[K, JobOutcome]],
+        pool: tuple[ExecutorMode, int] | None,
+    ) -> tuple[K, _Planned] | None:
+        """The next job for ``pool`` (any pool when None); the jobs before it that go
+        elsewhere are refused or run where they go, their outcomes added to ``aside``."""
+        for key, job in pending:
+            planned = self._plan(0, job)
+            if isinstance(planned, JobOutcome):
+                aside.append((key, planned))
+                continue
+            route = (planned.route.mode, planned.policy.max_workers)
+            if route == pool or (pool is None and route[0] is not ExecutorMode.INLINE):
+                return key, planned
+            aside.append((key, self._run_group(*route, [planned])[0]))
+        return None
+
+    def _plan(self, index: int, job: CpuJob) -> _Planned | JobOutcome:
+        dispatch_id = uuid.uuid4().hex
+        requested = self.fixed_mode or ExecutorMode.INLINE
+        try:
+            prepared = prepare(job, get_workload(job.workload), dispatch_id)
+            policy = self._policy_source(job, self.fixed_mode)
+            requested = policy.mode
+            if prepared.payload_bytes > policy.max_payload_bytes:
+                raise PayloadTooLarge(
+                    f"payload is {prepared.payload_bytes} bytes, over max_payload_bytes "
+                    f"{policy.max_payload_bytes}; split the job or raise the limit on its flag"
+                )
+        except InterpExecError as exc:
+            outcome = refused_outcome(job, dispatch_id, exc, requested.value)
+            self._tracer.emit(tracing.REFUSED, _outcome_fields(outcome))
+            return outcome
+        if job.timeout_s is None and policy.timeout_s is not None:
+            prepared = dataclasses.replace(prepared, timeout_s=policy.timeout_s)
+        route = decide_route(policy, job.size, lambda: self._probe.verdict(prepared.workload))
+        fields = {
+            "dispatch_id": dispatch_id,
+            "workload": prepared.workload.name,
+            "mode_requested": policy.mode.value,
+            "mode_used": route.mode.value,
+            "size": job.size,
+            "payload_bytes": prepared.payload_bytes,
+            "policy_source": policy.source,
+        }
+        # One event starts every job: cpu.fallback instead of cpu.dispatch when the
+        # route differs from the request, so tiny jobs pay for two log lines, not three.
+        if route.mode is policy.mode:
+            self._tracer.emit(tracing.DISPATCH, fields)
+        else:
+            self._tracer.emit(
+                tracing.FALLBACK,
+                {**fields, "fallback_reason": route.fallback_reason},
+                routine=route.small_job,
+            )
+        return _Planned(index, prepared, policy, route)
+
+    def _run_group(
+        self, mode: ExecutorMode, max_workers: int, planned_jobs: list[_Planned]
+    ) -> list[JobOutcome]:
+        results = self._adapters.adapter(mode, max_workers).execute_all(
+            [p.prepared for p in planned_jobs]
+        )
+        return [
+            self._conclude(planned, result, mode)
+            for planned, result in zip(planned_jobs, results, strict=True)
+        ]
+
+    def _conclude(self, planned: _Planned, result: RunResult, mode: ExecutorMode) -> JobOutcome:
+        """The outcome of one run, traced; a run-time refusal by a subinterpreter is
+        remembered and the job re-run where the policy falls back to."""
+        reason = planned.route.fallback_reason
+        if result.interpreter_refusal:
+            mode, reason, result = self._rerun_refused(planned, result)
+        outcome = build_outcome(
+            planned.prepared,
+            result,
+            mode_requested=planned.policy.mode.value,
+            mode_used=mode.value,
+            fallback_reason=reason,
+        )
+        self._emit_outcome(outcome, planned)
+        return outcome
+
+    def _rerun_refused(
+        self, planned: _Planned, result: RunResult
+    ) -> tuple[ExecutorMode, str, RunResult]:
+        reason = (
+            "not interpreter-safe: imported a module at run time that cannot load in a "
+            f"subinterpreter ({result.interpreter_refusal})"
+        )
+        self._probe.remember_unsafe(planned.prepared.workload, reason)
+        target = planned.policy.fallback_mode
+        self._tracer.emit(
+            tracing.FALLBACK,
+            {
+                "dispatch_id": planned.prepared.dispatch_id,
+                "workload": planned.prepared.workload.name,
+                "mode_requested": planned.policy.mode.value,
+                "mode_used": target.value,
+                "size": planned.prepared.job.size,
+                "fallback_reason": reason,
+            },
+        )
+        adapter = self._adapters.adapter(target, planned.policy.max_workers)
+        rerun = adapter.execute_all([planned.prepared])[0]
+        return target, f"{reason}; re-ran in {target.value}", rerun
+
+    def _emit_outcome(self, outcome: JobOutcome, planned: _Planned) -> None:
+        event = tracing.COMPLETE if outcome.ok else tracing.FAILED
+        self._tracer.emit(
+            event,
+            {**_outcome_fields(outcome), "policy_source": planned.policy.source},
+            routine=planned.route.small_job,
+        )
+
+
+_LOGGED_OUTCOME_FIELDS = tuple(f.name for f in dataclasses.fields(JobOutcome) if f.name != "value")
+
+
+def _outcome_fields(outcome: JobOutcome) -> dict[str, Any]:
+    # The value can be large and is stored with the job itself, not in the log;
+    # read attributes directly (``asdict`` would deep-copy it first).
+    fields = {name: getattr(outcome, name) for name in _LOGGED_OUTCOME_FIELDS}
+    fields["status"] = outcome.status.value
+    return fields

@@ -1,0 +1,59 @@
+"""The domain: what a CPU job is, what came of it, and where it should run.
+
+Nothing here imports Django, structlog or ``concurrent.futures``: these types are
+shared by the dispatcher, every adapter and every subinterpreter worker, and the
+routing rules stay testable as plain functions.
+"""
+
+from interp_exec.core.domain.errors import (
+    InterpExecError,
+    InvalidJob,
+    PayloadTooLarge,
+    UnknownExecutorMode,
+    UnknownWorkload,
+)
+from interp_exec.core.domain.execution import (
+    AdapterSource,
+    CapabilityCheck,
+    ExecutionPort,
+    PreparedJob,
+    RunResult,
+    SampleCall,
+    build_outcome,
+    prepare,
+    refused_outcome,
+)
+from interp_exec.core.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
+from interp_exec.core.domain.modes import ExecutorMode
+from interp_exec.core.domain.policy import CapabilityVerdict, DispatchPolicy, Route, decide_route
+from interp_exec.core.domain.port import CpuTaskPort
+from interp_exec.core.domain.workload import Workload
+
+__all__ = [
+    "AdapterSource",
+    "CapabilityCheck",
+    "CapabilityVerdict",
+    "CpuJob",
+    "CpuTaskPort",
+    "DispatchPolicy",
+    "ExecutionPort",
+    "ExecutorMode",
+    "InterpExecError",
+    "InvalidJob",
+    "JobOutcome",
+    "JobStatus",
+    "JsonPayload",
+    "PayloadTooLarge",
+    "PreparedJob",
+    "Route",
+    "RunResult",
+    "SampleCall",
+    "SamplePayload",
+    "UnknownExecutorMode",
+    "UnknownWorkload",
+    "Workload",
+    "build_outcome",
+    "decide_route",
+    "prepare",
+    "refused_outcome",
+]

@@ -1,0 +1,21 @@
+from enum import StrEnum
+
+from interp_exec.core.domain.errors import UnknownExecutorMode
+
+
+class ExecutorMode(StrEnum):
+    """Where a job runs. Stored as these strings in flags, logs and outcomes."""
+
+    INLINE = "inline"
+    INTERPRETERS = "interpreters"
+    PROCESSES = "processes"
+
+    @classmethod
+    def parse(cls, value: str) -> ExecutorMode:
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(m.value for m in cls)
+            raise UnknownExecutorMode(
+                f"unknown executor mode {value!r}; use one of: {choices}"
+            ) from None

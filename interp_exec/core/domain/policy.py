@@ -1,0 +1,84 @@
+"""The pure routing decision: policy + job -> which adapter, and why.
+
+The dispatcher feeds it facts (the job's size and payload size, and, only when it
+is needed, the capability verdict for the workload); it answers with a ``Route``
+that carries the reason a user will read in the outcome and the dispatch log.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from interp_exec.core.domain.modes import ExecutorMode
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchPolicy:
+    """Where jobs of one workload should run and within which limits.
+
+    ``source`` names what decided it (a flag, the kill switch, the settings) so a
+    surprising route can be traced back to the switch that caused it.
+    """
+
+    mode: ExecutorMode = ExecutorMode.INLINE
+    min_task_size: int = 0
+    max_payload_bytes: int = 2_000_000
+    max_workers: int = 1
+    timeout_s: float | None = None
+    processes_enabled: bool = True
+    source: str = "settings"
+
+    def __post_init__(self) -> None:
+        if self.min_task_size < 0:
+            raise ValueError("min_task_size must be >= 0")
+        if self.max_payload_bytes <= 0:
+            raise ValueError("max_payload_bytes must be > 0")
+        if self.max_workers < 1:
+            raise ValueError("max_workers must be >= 1")
+        if self.timeout_s is not None and self.timeout_s <= 0:
+            raise ValueError("timeout_s must be > 0 or None")
+
+    @property
+    def fallback_mode(self) -> ExecutorMode:
+        """Where a job goes that cannot run in a subinterpreter."""
+        return ExecutorMode.PROCESSES if self.processes_enabled else ExecutorMode.INLINE
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityVerdict:
+    """Whether a workload's imports load in a subinterpreter, and if not, why."""
+
+    interpreter_safe: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a job goes. ``small_job``: kept inline only for being under the
+    threshold, the everyday case that a busy site should not log at info level."""
+
+    mode: ExecutorMode
+    fallback_reason: str = ""
+    small_job: bool = False
+
+
+def decide_route(
+    policy: DispatchPolicy,
+    size: int,
+    verdict: Callable[[], CapabilityVerdict],
+) -> Route:
+    """Pick the adapter for a job; ``verdict`` is only called when it matters."""
+    requested = policy.mode
+    if requested is ExecutorMode.INLINE:
+        return Route(requested)
+    if size < policy.min_task_size:
+        return Route(
+            ExecutorMode.INLINE,
+            f"size {size} is below min_task_size {policy.min_task_size}: "
+            "a pool round trip would cost more than it saves",
+            small_job=True,
+        )
+    if requested is ExecutorMode.INTERPRETERS:
+        capability = verdict()
+        if not capability.interpreter_safe:
+            return Route(policy.fallback_mode, f"not interpreter-safe: {capability.reason}")
+    return Route(requested)

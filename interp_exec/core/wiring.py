@@ -1,0 +1,173 @@
+"""Wiring: the only module that builds adapters and hands them to the dispatcher.
+
+Pools are process-wide and warm: every port returned by ``get_cpu_port`` shares
+them, so a job never pays for a pool start-up that an earlier job already paid.
+The policy source and the event sinks come from settings as dotted paths and are
+resolved when a port is asked for, never at import time.
+"""
+
+import atexit
+import importlib
+import threading
+from functools import cache
+from typing import Any
+
+from interp_exec.core import conf, tracing
+from interp_exec.core.adapters.base import ExecutionAdapter
+from interp_exec.core.adapters.capability import CapabilityProbe
+from interp_exec.core.adapters.inline import InlineAdapter
+from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
+from interp_exec.core.adapters.processes import ProcessPoolAdapter
+from interp_exec.core.dispatcher import CpuDispatcher, PolicySource
+from interp_exec.core.domain import (
+    CpuJob,
+    DispatchPolicy,
+    ExecutorMode,
+    InterpExecError,
+    Route,
+    decide_route,
+)
+from interp_exec.core.domain.port import CpuTaskPort
+from interp_exec.core.settings_policy import settings_policy
+from interp_exec.core.workloads import all_workloads, get_workload, load_configured_workloads
+
+
+class AdapterSet:
+    """One adapter per mode for this process; a pool is remade when its size changes.
+
+    A resized pool's predecessor is shut down without waiting: its running jobs
+    finish, its idle workers exit, and new jobs go to the new pool.
+    """
+
+    def __init__(self, probe: CapabilityProbe) -> None:
+        self._probe = probe
+        self._lock = threading.Lock()
+        self._inline = InlineAdapter()
+        self._pools: dict[ExecutorMode, ExecutionAdapter] = {}
+
+    def adapter(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
+        if mode is ExecutorMode.INLINE:
+            return self._inline
+        with self._lock:
+            current = self._pools.get(mode)
+            if current is not None and current.max_workers == max_workers:
+                return current
+            self._pools[mode] = self._new_pool(mode, max_workers)
+        if current is not None:
+            current.shutdown(wait=False)
+        return self._pools[mode]
+
+    def _new_pool(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
+        if mode is ExecutorMode.INTERPRETERS:
+            return InterpreterPoolAdapter(max_workers, preload_modules=self._probe.safe_modules)
+        return ProcessPoolAdapter(max_workers)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.shutdown(wait=True)
+
+
+@cache
+def _runtime() -> tuple[CapabilityProbe, AdapterSet]:
+    load_configured_workloads()
+    probe = CapabilityProbe()
+    adapters = AdapterSet(probe)
+    atexit.register(adapters.shutdown)
+    return probe, adapters
+
+
+@cache
+def import_callable(path: str) -> Any:
+    """Resolve a dotted path from the settings; Django's ``import_string`` without Django."""
+    module_name, _, attribute = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InterpExecError(
+            f"cannot import {path!r} named in INTERP_EXEC settings: {exc}"
+        ) from exc
+
+
+def policy_for(job: CpuJob, mode: str | ExecutorMode | None = None) -> DispatchPolicy:
+    """The policy the site's port would apply to ``job``: for checks made before queueing."""
+    fixed = ExecutorMode.parse(mode) if mode is not None else None
+    return _policy_source()(job, fixed)
+
+
+def route_for(job: CpuJob) -> Route:
+    """Where the site's port would send ``job`` now (policy, threshold, capability probe),
+    without running it: for the task queue, which fills a pool only with jobs bound
+    for it. Raises an ``InterpExecError`` for a job the port would refuse."""
+    probe, _ = _runtime()
+    workload = get_workload(job.workload)
+    return decide_route(policy_for(job), job.size, lambda: probe.verdict(workload))
+
+
+# A job size no threshold exceeds: asks where a workload's large jobs go.
+_LARGEST_SIZE = 2**62
+
+type Pool = tuple[ExecutorMode, int]
+
+
+def pool_for(job: CpuJob) -> Pool | None:
+    """The pool (mode, size) ``job`` goes to now; None when it runs inline or is refused."""
+    try:
+        mode = route_for(job).mode
+        max_workers = policy_for(job).max_workers
+    except InterpExecError:
+        return None  # the port refuses the job itself, with the reason
+    return None if mode is ExecutorMode.INLINE else (mode, max_workers)
+
+
+def workload_pools() -> dict[Pool, dict[str, int]]:
+    """Each pool that some workload's large jobs go to now -> those workloads, each with
+    the smallest size of its jobs that goes there (its threshold)."""
+    pools: dict[Pool, dict[str, int]] = {}
+    for workload in all_workloads():
+        large = CpuJob(workload.name, None, size=_LARGEST_SIZE)
+        pool = pool_for(large)
+        if pool is not None:
+            pools.setdefault(pool, {})[workload.name] = policy_for(large).min_task_size
+    return pools
+
+
+def _policy_source() -> PolicySource:
+    path = conf.get_setting("POLICY_SOURCE")
+    source: PolicySource = import_callable(path) if path else settings_policy
+    return source
+
+
+def _tracer() -> tracing.DispatchTracer:
+    sinks = [import_callable(path) for path in conf.get_setting("EVENT_SINKS")]
+    return tracing.DispatchTracer(sinks)
+
+
+def get_cpu_port(mode: str | ExecutorMode | None = None) -> CpuTaskPort:
+    """The dispatcher; with ``mode`` the mode is fixed, else the policy source picks it."""
+    fixed = ExecutorMode.parse(mode) if mode is not None else None
+    probe, adapters = _runtime()
+    return CpuDispatcher(
+        adapters=adapters,
+        probe=probe,
+        policy_source=_policy_source(),
+        tracer=_tracer(),
+        fixed_mode=fixed,
+    )
+
+
+def warm_up() -> list[Pool]:
+    """Start every pool that some workload's jobs go to now, ahead of the first job.
+
+    Called when a django-q2 worker starts, so the first queued job runs on warm
+    workers that already imported every interpreter-safe workload (routing an
+    interpreters-bound workload runs its capability probe on the way). A pool
+    nothing goes to is not started: it would hold memory for nothing, and the
+    first job sent to it after a flag change starts it.
+    """
+    _, adapters = _runtime()
+    pools = list(workload_pools())
+    for pool in pools:
+        adapters.adapter(*pool).warm()
+    return pools

@@ -1,0 +1,98 @@
+"""The registry of workloads: only registered names can run.
+
+A job names a workload, never code. Registration happens at import time of the
+workload's module, which is also what every subinterpreter and process worker
+does: each imports the module by its dotted path and finds the function by its
+qualified name, so the function must live at module level.
+"""
+
+import importlib
+import threading
+from collections.abc import Callable, Iterable
+
+from interp_exec.core.domain.errors import UnknownWorkload, WorkloadRegistrationError
+from interp_exec.core.domain.workload import SampleFunc, Workload, WorkloadFunc
+
+SHIPPED_MODULES = (
+    "interp_exec.core.workloads.transcript",
+    "interp_exec.core.workloads.loudness",
+    "interp_exec.core.workloads.dedupe",
+    "interp_exec.core.workloads.spectrum",
+)
+
+
+_registry: dict[str, Workload] = {}
+_lock = threading.Lock()
+
+
+def cpu_workload(
+    name: str,
+    *,
+    sample: SampleFunc,
+    interpreter_safe: bool = True,
+    min_task_size: int | None = None,
+) -> Callable[[WorkloadFunc], WorkloadFunc]:
+    """Register a module-level function as the workload ``name``."""
+
+    def register(func: WorkloadFunc) -> WorkloadFunc:
+        if "<locals>" in func.__qualname__:
+            raise WorkloadRegistrationError(
+                f"workload {name!r} must be a module-level function: workers import it by "
+                f"path, and {func.__qualname__} cannot be found that way"
+            )
+        workload = Workload(
+            name=name,
+            func=func,
+            module=func.__module__,
+            qualname=func.__qualname__,
+            interpreter_safe=interpreter_safe,
+            sample=sample,
+            description=(func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else "",
+            min_task_size=min_task_size,
+        )
+        with _lock:
+            existing = _registry.get(name)
+            if existing is not None and (existing.module, existing.qualname) != (
+                workload.module,
+                workload.qualname,
+            ):
+                raise WorkloadRegistrationError(
+                    f"workload {name!r} is registered twice: by {existing.module}."
+                    f"{existing.qualname} and by {workload.module}.{workload.qualname}"
+                )
+            _registry[name] = workload
+        return func
+
+    return register
+
+
+def load_workload_modules(extra_modules: Iterable[str] = ()) -> None:
+    """Import the shipped workload modules and a host project's own."""
+    for module in (*SHIPPED_MODULES, *extra_modules):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise WorkloadRegistrationError(
+                f"cannot import workload module {module!r} (listed in "
+                f'INTERP_EXEC["WORKLOADS"] or shipped): {exc}'
+            ) from exc
+
+
+def load_configured_workloads() -> list[Workload]:
+    """Load the shipped workloads and the host project's (``INTERP_EXEC["WORKLOADS"]``)."""
+    from interp_exec.core.conf import get_setting
+
+    load_workload_modules(get_setting("WORKLOADS"))
+    return all_workloads()
+
+
+def get_workload(name: str) -> Workload:
+    try:
+        return _registry[name]
+    except KeyError:
+        known = ", ".join(sorted(_registry)) or "none"
+        raise UnknownWorkload(f"unknown workload {name!r}; registered workloads: {known}") from None
+
+
+def all_workloads() -> list[Workload]:
+    return sorted(_registry.values(), key=lambda w: w.name)

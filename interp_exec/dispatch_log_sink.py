@@ -1,0 +1,98 @@
+"""The Django-side event sink that keeps one ``DispatchLog`` row per dispatch.
+
+It receives the very dict the structlog event carries (see ``tracing``), so the
+log line and the row cannot disagree. Only final events make rows: one per job.
+
+Rows are written in bulk: the dispatcher opens ``batch()`` around a ``map`` (the
+tracer enters every sink's ``batch``), and the queue's drain holds one open and
+calls ``flush`` in the transaction that stores its finished jobs, so a job's
+record and its log row are written together. Outside a batch, each row is
+written at once. Batches are per thread and nest: only the outermost writes.
+
+The rows go in with one ``executemany`` of a plain ``INSERT``: on this path,
+which every tiny job takes, ``bulk_create`` spent ~50 us a row preparing model
+instances field by field, more than the rest of the dispatcher together.
+"""
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from interp_exec.core import tracing
+from interp_exec.models import DispatchLog
+
+_FINAL_EVENTS = frozenset({tracing.COMPLETE, tracing.FAILED, tracing.REFUSED})
+
+
+@cache
+def _columns() -> tuple[tuple[str, str | None, Any], ...]:
+    """(field, column, default) of every field an event fills: all but the id and the time."""
+    return tuple(
+        (field.name, field.column, field.get_default())
+        for field in DispatchLog._meta.concrete_fields
+        if field.name not in {"id", "created_at"}
+    )
+
+
+@cache
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    names = [quote(str(column)) for _, column, _ in _columns()] + [quote("created_at")]
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    return (
+        f"INSERT INTO {quote(DispatchLog._meta.db_table)} ({', '.join(names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
+
+
+class DispatchLogSink(threading.local):
+    """A ``tracing.EventSink`` with a per-thread buffer of unwritten rows."""
+
+    def __init__(self) -> None:
+        self._pending: list[list[Any]] | None = None
+
+    def __call__(self, event: str, fields: Mapping[str, Any]) -> None:
+        if event not in _FINAL_EVENTS:
+            return
+        row = [
+            default if fields.get(name) is None else fields[name] for name, _, default in _columns()
+        ]
+        if self._pending is None:
+            _insert([row])
+        else:
+            self._pending.append(row)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold rows until the outermost batch ends (or ``flush``), then write them in one go."""
+        if self._pending is not None:
+            yield
+            return
+        self._pending = []
+        try:
+            yield
+        finally:
+            try:
+                self.flush()
+            finally:
+                self._pending = None
+
+    def flush(self) -> None:
+        if self._pending:
+            rows, self._pending = self._pending, []
+            _insert(rows)
+
+
+def _insert(rows: list[list[Any]]) -> None:
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    # One transaction: in autocommit mode each row would be a commit of its own.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(), [[*row, created_at] for row in rows])
+
+
+record_dispatch_event = DispatchLogSink()

@@ -1,0 +1,155 @@
+"""Claiming queued jobs under a lease, and storing their outcomes once.
+
+The job record, not the broker, decides who runs a job (see ``interp_exec.task_queue.drain``):
+
+- ``claim`` takes one named job (its own task's delivery): queued, or running
+  under a lease that expired because its worker died;
+- ``claim_queued`` takes up to ``limit`` of the oldest queued jobs of the given
+  workloads in one transaction: ``SELECT ... FOR UPDATE SKIP LOCKED`` then one
+  ``UPDATE`` on PostgreSQL (two workers never wait for or take the same rows), an
+  immediate transaction on SQLite (it holds the write lock from its start);
+- ``finish_many`` stores outcomes in one transaction, each with an ``UPDATE``
+  that matches only while the job is running under the claiming attempt; a row
+  another attempt owns by now (its lease expired and the sweep re-queued it) is
+  left as it is.
+
+Each claim returns the job ready to run: a stored payload (``CpuJobPayload``,
+read after the claim's transaction, which stays short) as its JSON text, never
+decoded in the host (``JsonPayload``); a sampled one as ``SamplePayload``, built
+by the worker that runs it.
+"""
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from interp_exec.core import conf
+from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
+from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
+
+_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "created_by_id")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """A job this worker holds: its record id, the attempt that owns it, and the job."""
+
+    pk: uuid.UUID
+    attempt: int
+    job: CpuJob
+
+
+def worker_name() -> str:
+    """``host:pid`` of this process: which worker holds a job, for people and tests."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
+    """Take the job ``record_id`` for this delivery; None if it is not claimable."""
+    now = timezone.now()
+    claimable = Q(status=JobRecordStatus.QUEUED) | Q(
+        status=JobRecordStatus.RUNNING, lease_expires_at__lt=now
+    )
+    with transaction.atomic():
+        updated = CpuJobRecord.objects.filter(
+            claimable, pk=record_id, attempts__lt=conf.max_attempts()
+        ).update(**_claim_columns(now), attempts=F("attempts") + 1)
+        if updated != 1:
+            return None
+        # Same transaction: no other delivery can claim between the UPDATE and this read.
+        row = CpuJobRecord.objects.filter(pk=record_id).values_list(*_JOB_COLUMNS).get()
+    return _with_payloads([row], attempt_offset=0)[0]
+
+
+def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
+    """Take up to ``limit`` of the oldest queued jobs of ``workloads`` (name -> smallest
+    size to take), for a pool with free workers."""
+    if not workloads or limit <= 0:
+        return []
+    wanted = reduce(or_, (Q(workload=name, size__gte=least) for name, least in workloads.items()))
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = (
+            CpuJobRecord.objects.select_for_update(skip_locked=True)
+            .filter(wanted, status=JobRecordStatus.QUEUED, attempts__lt=conf.max_attempts())
+            .order_by("created_at")
+        )
+        rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
+        if not rows:
+            return []
+        CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(
+            **_claim_columns(now), attempts=F("attempts") + 1
+        )
+    # The rows were locked (or the whole database was) since they were read.
+    return _with_payloads(rows, attempt_offset=1)
+
+
+def finish(record_id: uuid.UUID | str, attempt: int, columns: dict[str, Any]) -> bool:
+    """Store the final state, only if this attempt still owns the job; True if stored."""
+    stored = CpuJobRecord.objects.filter(
+        pk=record_id, status=JobRecordStatus.RUNNING, attempts=attempt
+    ).update(**columns, finished_at=timezone.now(), lease_expires_at=None)
+    return stored == 1
+
+
+def finish_many(
+    finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
+    *,
+    within: Callable[[], None] | None = None,
+) -> set[uuid.UUID]:
+    """Store each job's final columns where its attempt still owns it, in one transaction;
+    the ids stored. ``within`` is called inside that transaction (to write log rows
+    with the outcomes)."""
+    stored: set[uuid.UUID] = set()
+    now = timezone.now()
+    with transaction.atomic():
+        for claimed, columns in finished:
+            if (
+                CpuJobRecord.objects.filter(
+                    pk=claimed.pk, status=JobRecordStatus.RUNNING, attempts=claimed.attempt
+                ).update(**columns, finished_at=now, lease_expires_at=None)
+                == 1
+            ):
+                stored.add(claimed.pk)
+        if within is not None:
+            within()
+    return stored
+
+
+def _claim_columns(now: datetime) -> dict[str, Any]:
+    return {
+        "status": JobRecordStatus.RUNNING,
+        "lease_expires_at": now + conf.lease_duration(),
+        "started_at": now,
+        "claimed_by": worker_name(),
+    }
+
+
+def _with_payloads(rows: list[tuple[Any, ...]], *, attempt_offset: int) -> list[ClaimedJob]:
+    """The claimed rows as jobs; ``attempt_offset``: what the claim added to the
+    attempts read."""
+    texts = dict(
+        CpuJobPayload.objects.filter(job_id__in=[row[0] for row in rows])
+        # The payload as stored text: decoding it here only to encode it again for
+        # the worker would cost the host a copy of every payload.
+        .annotate(text=Cast("data", TextField()))
+        .values_list("job_id", "text")
+    )
+    claimed = []
+    for pk, attempts, workload, size, seed, user_id in rows:
+        text = texts.get(pk)
+        payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
+        job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
+        claimed.append(ClaimedJob(pk, attempts + attempt_offset, job))
+    return claimed
