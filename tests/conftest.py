@@ -8,9 +8,23 @@ database exists).
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
+
+import tests.workload_fixtures  # noqa: F401 - registers the tests.* workloads for every suite
+from interp_exec.core.workloads import load_configured_workloads
+from interp_exec.flag_snapshot import forget_flags
+
+TESTS = Path(__file__).resolve().parent
+# Suites whose every test talks to the database (through the client, the admin,
+# the task queue or a qcluster); elsewhere only the tests that ask for it do.
+_DATABASE_SUITES = frozenset(
+    {"web", "flags", "task_queue", "fuzz", "integration", "services", "e2e"}
+)
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +32,38 @@ def fast_password_hashing() -> Iterator[None]:
     """Hash test passwords cheaply: PBKDF2 at full strength costs ~0.3 s a hash here."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture
+def empty_cache(db: None) -> Iterator[None]:
+    """Start and end with an empty site cache and no flag snapshot, with every
+    workload registered.
+
+    The cache is a database table that a transactional test's flush does not
+    empty, and a test's rollback sends no signal, so a flag cached or kept in the
+    process's snapshot by one test would otherwise leak into the next.
+    """
+    load_configured_workloads()
+    cache.clear()
+    forget_flags()
+    yield
+    cache.clear()
+    forget_flags()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of the database suites: pytest-django sets up the test database
+    only for the tests that it sees asking for one before they run."""
+    for item in items:
+        suite = item.path.relative_to(TESTS).parts[0]
+        if suite in _DATABASE_SUITES and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(request: pytest.FixtureRequest) -> None:
+    """Every test that uses the database starts with ``empty_cache``."""
+    if request.node.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("empty_cache")

@@ -1,33 +1,11 @@
 """Helpers to set executor flags and post admin change forms in tests."""
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django import forms
-from django.core.cache import cache
 from django.test import Client
 
-from interp_exec.core.workloads import load_configured_workloads
-from interp_exec.flag_snapshot import forget_flags
 from interp_exec.models import ExecutorFlag
-
-
-@pytest.fixture
-def empty_cache(db: None) -> Iterator[None]:
-    """Start and end with an empty site cache and no flag snapshot, with every
-    workload registered.
-
-    The cache is a database table that a transactional test's flush does not
-    empty, and a test's rollback sends no signal, so a flag cached or kept in the
-    process's snapshot by one test would otherwise leak into the next.
-    """
-    load_configured_workloads()
-    cache.clear()
-    forget_flags()
-    yield
-    cache.clear()
-    forget_flags()
 
 
 def set_flag(name: str, **fields: Any) -> ExecutorFlag:

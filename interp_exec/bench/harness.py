@@ -42,10 +42,8 @@ from typing import Any
 
 from interp_exec.bench.memory import process_tree_rss_mb
 from interp_exec.core.adapters.base import ExecutionAdapter
+from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
 from interp_exec.core.adapters.capability import CapabilityProbe
-from interp_exec.core.adapters.inline import InlineAdapter
-from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
-from interp_exec.core.adapters.processes import ProcessPoolAdapter
 from interp_exec.core.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
 from interp_exec.core.workloads import Workload, all_workloads, load_workload_modules
 from interp_exec.core.workloads.registry import SHIPPED_MODULES
@@ -304,11 +302,8 @@ def _new_adapter(mode: ExecutorMode, workers: int, module: str) -> ExecutionAdap
     def preload() -> tuple[str, ...]:
         return (module,)
 
-    if mode is ExecutorMode.INTERPRETERS:
-        return InterpreterPoolAdapter(workers, preload_modules=preload)
-    if mode is ExecutorMode.PROCESSES:
-        return ProcessPoolAdapter(workers, preload_modules=preload)
-    return InlineAdapter()
+    pool_size = 1 if mode is ExecutorMode.INLINE else workers
+    return ADAPTER_CLASSES[mode](pool_size, preload_modules=preload)
 
 
 def _require_ok(mode: ExecutorMode, outcomes: list[JobOutcome]) -> list[JobOutcome]:

@@ -14,10 +14,8 @@ from typing import Any
 
 from interp_exec.core import conf, tracing
 from interp_exec.core.adapters.base import ExecutionAdapter
+from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
 from interp_exec.core.adapters.capability import CapabilityProbe
-from interp_exec.core.adapters.inline import InlineAdapter
-from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
-from interp_exec.core.adapters.processes import ProcessPoolAdapter
 from interp_exec.core.dispatcher import CpuDispatcher, PolicySource
 from interp_exec.core.domain import (
     CpuJob,
@@ -42,7 +40,7 @@ class AdapterSet:
     def __init__(self, probe: CapabilityProbe) -> None:
         self._probe = probe
         self._lock = threading.Lock()
-        self._inline = InlineAdapter()
+        self._inline = ADAPTER_CLASSES[ExecutorMode.INLINE]()
         self._pools: dict[ExecutorMode, ExecutionAdapter] = {}
 
     def adapter(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
@@ -58,9 +56,10 @@ class AdapterSet:
         return self._pools[mode]
 
     def _new_pool(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
-        if mode is ExecutorMode.INTERPRETERS:
-            return InterpreterPoolAdapter(max_workers, preload_modules=self._probe.safe_modules)
-        return ProcessPoolAdapter(max_workers)
+        # Only interpreters pre-import the workloads the probe passed; a process
+        # imports what its job needs (it may be a workload the probe refused).
+        preload = self._probe.safe_modules if mode is ExecutorMode.INTERPRETERS else tuple
+        return ADAPTER_CLASSES[mode](max_workers, preload_modules=preload)
 
     def shutdown(self) -> None:
         with self._lock:

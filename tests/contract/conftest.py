@@ -6,20 +6,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-import tests.workload_fixtures  # noqa: F401 - registers the tests.* workloads
 from interp_exec.core.adapters.base import ExecutionAdapter
-from interp_exec.core.adapters.inline import InlineAdapter
-from interp_exec.core.adapters.interpreters import InterpreterPoolAdapter
-from interp_exec.core.adapters.processes import ProcessPoolAdapter
-from interp_exec.core.domain import ExecutorMode
+from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
 from interp_exec.core.workloads import load_workload_modules
 from tests.event_recorder import RECORDED_EVENTS
-
-ADAPTERS: dict[ExecutorMode, type[ExecutionAdapter]] = {
-    ExecutorMode.INLINE: InlineAdapter,
-    ExecutorMode.INTERPRETERS: InterpreterPoolAdapter,
-    ExecutorMode.PROCESSES: ProcessPoolAdapter,
-}
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +29,8 @@ def port_settings() -> Iterator[list[tuple[str, dict[str, Any]]]]:
         yield RECORDED_EVENTS
 
 
-@pytest.fixture(scope="session", params=list(ADAPTERS), ids=str)
+@pytest.fixture(scope="session", params=list(ADAPTER_CLASSES), ids=str)
 def bare_adapter(request: pytest.FixtureRequest) -> Iterator[ExecutionAdapter]:
-    adapter = ADAPTERS[request.param](max_workers=2)
+    adapter = ADAPTER_CLASSES[request.param](max_workers=2)
     yield adapter
     adapter.shutdown()

@@ -17,7 +17,6 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-import tests.workload_fixtures  # noqa: F401 - the job form offers tests.explode, which fails
 from tests.e2e.browser import (
     PageProblems,
     Steps,
@@ -25,10 +24,7 @@ from tests.e2e.browser import (
     launch_chromium,
     save_artifacts,
 )
-from tests.flag_helpers import empty_cache
 from tests.qcluster import QCluster, running_qcluster
-
-__all__ = ["empty_cache"]
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 # Playwright's own default (5 s) is tight for a page served by a thread of a
@@ -47,11 +43,6 @@ def pytest_runtest_makereport(
     if report.when == "call":
         item.stash[_CALL_REPORT] = report
     return report
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(empty_cache: None) -> None:
-    """Every test here starts with an empty cache (see ``empty_cache``)."""
 
 
 @pytest.fixture(scope="package")

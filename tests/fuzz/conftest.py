@@ -6,14 +6,3 @@ CommandError naming the option) with no 5xx and nothing stored. Per run: 70 job
 forms, 90 status.json requests, 60 flag forms, 60 benchmark options (280 inputs,
 about 5 s); ``--hypothesis-show-statistics`` prints the counts.
 """
-
-import pytest
-
-from tests.flag_helpers import empty_cache
-
-__all__ = ["empty_cache"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(empty_cache: None) -> None:
-    """Every test starts with an empty cache and every workload registered."""

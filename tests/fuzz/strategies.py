@@ -45,8 +45,9 @@ def reads_as_number(text: str) -> bool:
 def not_a_whole_number() -> SearchStrategy[str]:
     """Text that is not blank and is no whole number: words, fractions, nan, inf, symbols."""
     return st.one_of(
-        # No digit of any script in it, so nothing int() reads.
-        st.text(st.characters(exclude_categories=["Nd"]), min_size=1, max_size=30),
+        # No digit of any script in it, so nothing int() reads; no lone surrogate
+        # (Cs), which no form post can carry: it has no UTF-8 encoding.
+        st.text(st.characters(exclude_categories=["Nd", "Cs"]), min_size=1, max_size=30),
         st.text(min_size=1, max_size=30),
         st.floats().filter(lambda f: not f.is_integer()).map(repr),
         st.sampled_from(["1.5", "nan", "inf", "-inf", "1e3", "0x10", "--1", "1,000", "½"]),
@@ -56,7 +57,7 @@ def not_a_whole_number() -> SearchStrategy[str]:
 def not_a_number() -> SearchStrategy[str]:
     """Text that is not blank and is no finite number."""
     return st.one_of(
-        st.text(st.characters(exclude_categories=["Nd"]), min_size=1, max_size=30),
+        st.text(st.characters(exclude_categories=["Nd", "Cs"]), min_size=1, max_size=30),
         st.sampled_from(["nan", "inf", "-inf", "NaN", "Infinity", "1e999", "0x1p3"]),
     ).filter(lambda t: t.strip() != "" and not reads_as_number(t))
 

@@ -8,15 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.flag_helpers import empty_cache
 from tests.qcluster import QCluster, running_qcluster
-
-__all__ = ["empty_cache"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(empty_cache: None) -> None:
-    """Every test here starts with an empty cache (see ``empty_cache``)."""
 
 
 @pytest.fixture(scope="module")

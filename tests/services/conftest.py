@@ -24,11 +24,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
-import tests.workload_fixtures  # noqa: F401 - registers the tests.* workloads
-from tests.flag_helpers import empty_cache
 from tests.qcluster import QCluster, running_qcluster
-
-__all__ = ["empty_cache"]
 
 SERVICES_ENV = "EPISODIC_TEST_SERVICES"
 HERE = Path(__file__).resolve().parent
@@ -91,11 +87,6 @@ def django_db_modify_db_settings(
     real_services: None, django_db_modify_db_settings_parallel_suffix: None
 ) -> None:
     """Check the servers before pytest-django tries to create the test database."""
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(empty_cache: None) -> None:
-    """Every test starts and ends with an empty Redis db (cache, and the Redis broker's queue)."""
 
 
 @pytest.fixture

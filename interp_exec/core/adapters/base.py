@@ -9,7 +9,7 @@ benchmark uses them that way).
 import json
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from interp_exec.core.adapters.worker import WorkerReply
@@ -26,6 +26,8 @@ from interp_exec.core.domain import (
     refused_outcome,
 )
 from interp_exec.core.workloads import get_workload
+
+type ModuleList = Callable[[], Sequence[str]]
 
 
 def ok_result(reply: WorkerReply, total_ms: float) -> RunResult:
@@ -55,10 +57,14 @@ class ExecutionAdapter(ABC):
 
     mode: ClassVar[ExecutorMode]
 
-    def __init__(self, max_workers: int = 1) -> None:
+    def __init__(self, max_workers: int = 1, preload_modules: ModuleList = tuple) -> None:
+        """``preload_modules`` names the modules each worker imports as it starts (a pool's
+        workers; inline, the host has them already). One signature for every adapter,
+        so each is built the same way from ``by_mode.ADAPTER_CLASSES``."""
         if max_workers < 1:
             raise ValueError("max_workers must be >= 1")
         self.max_workers = max_workers
+        self._preload_modules = preload_modules
 
     @abstractmethod
     def execute_stream[K](

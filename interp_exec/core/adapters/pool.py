@@ -24,16 +24,14 @@ import threading
 import time
 from abc import abstractmethod
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass
 from typing import Any
 
-from interp_exec.core.adapters.base import ExecutionAdapter, ok_result, timed_out_result
+from interp_exec.core.adapters.base import ExecutionAdapter, ModuleList, ok_result, timed_out_result
 from interp_exec.core.adapters.worker import WorkerReply, execute, ping
 from interp_exec.core.domain import JobStatus, PreparedJob, RunResult
-
-type ModuleList = Callable[[], Sequence[str]]
 
 # A job whose pool broke under it (a worker crashed, or was killed to stop another,
 # stuck job) may be innocent: it runs again on a fresh pool, this many times at most.
@@ -57,8 +55,7 @@ class PoolAdapter(ExecutionAdapter):
     abandon_note: str = "its worker was abandoned and replaced"
 
     def __init__(self, max_workers: int = 1, preload_modules: ModuleList = tuple) -> None:
-        super().__init__(max_workers)
-        self._preload_modules = preload_modules
+        super().__init__(max_workers, preload_modules)
         self._lock = threading.Lock()
         self._executor: Executor | None = None
         self._owner_pid: int | None = None

@@ -11,12 +11,13 @@ from django.utils.module_loading import import_string
 from django_q.models import OrmQ, Schedule
 
 from interp_exec.core.conf import lease_duration, queued_grace
-from interp_exec.models import CpuJobRecord, DispatchLog
+from interp_exec.models import DispatchLog
 from interp_exec.task_queue import sweep
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim
 from interp_exec.task_queue.sweep import SWEEP_TASK, ensure_sweep_schedule, sweep_expired_jobs
 from interp_exec.web.job_status import job_status
+from tests.factories import job_record
 
 
 @pytest.fixture
@@ -29,16 +30,12 @@ def ago(seconds: float) -> Any:
     return timezone.now() - timedelta(seconds=seconds)
 
 
-def new_record(**fields: Any) -> CpuJobRecord:
-    return CpuJobRecord.objects.create(workload="tests.echo", size=3, seed=7, **fields)
-
-
 def events(logs: list[MutableMapping[str, Any]], name: str) -> list[MutableMapping[str, Any]]:
     return [entry for entry in logs if entry["event"] == name]
 
 
 def test_a_job_whose_lease_expired_is_queued_again_with_a_new_task() -> None:
-    record = new_record(
+    record = job_record(
         status="running", attempts=1, lease_expires_at=ago(1), claimed_by="host-a:41"
     )
 
@@ -66,7 +63,7 @@ def test_a_job_whose_lease_expired_is_queued_again_with_a_new_task() -> None:
 
 def test_a_job_whose_worker_died_at_every_attempt_ends_failed_and_says_why(settings: Any) -> None:
     settings.INTERP_EXEC = {**settings.INTERP_EXEC, "JOB_MAX_ATTEMPTS": 3}
-    record = new_record(
+    record = job_record(
         status="running", attempts=3, lease_expires_at=ago(1), claimed_by="host-b:7"
     )
 
@@ -90,7 +87,7 @@ def test_a_job_whose_worker_died_at_every_attempt_ends_failed_and_says_why(setti
 
 
 def test_a_job_that_used_up_its_attempts_cannot_be_claimed_even_by_a_late_delivery() -> None:
-    record = new_record(status="running", attempts=3, lease_expires_at=ago(1))
+    record = job_record(status="running", attempts=3, lease_expires_at=ago(1))
 
     assert claim(record.pk) is None
     record.refresh_from_db()
@@ -100,9 +97,9 @@ def test_a_job_that_used_up_its_attempts_cannot_be_claimed_even_by_a_late_delive
 def test_live_leases_recent_queues_and_finished_jobs_are_left_alone(
     grace_30s: timedelta,
 ) -> None:
-    live = new_record(status="running", attempts=1, lease_expires_at=timezone.now() + grace_30s)
-    recent = new_record(queued_at=ago(10))
-    finished = new_record(status="ok", attempts=1, queued_at=ago(3600))
+    live = job_record(status="running", attempts=1, lease_expires_at=timezone.now() + grace_30s)
+    recent = job_record(queued_at=ago(10))
+    finished = job_record(status="ok", attempts=1, queued_at=ago(3600))
 
     report = sweep_expired_jobs()
 
@@ -116,7 +113,7 @@ def test_live_leases_recent_queues_and_finished_jobs_are_left_alone(
 def test_a_queued_job_unclaimed_past_the_grace_gets_its_task_sent_again_once(
     grace_30s: timedelta,
 ) -> None:
-    record = new_record(queued_at=ago(31), task_id="lost-task")
+    record = job_record(queued_at=ago(31), task_id="lost-task")
 
     with structlog.testing.capture_logs() as logs:
         first = sweep_expired_jobs()
@@ -132,7 +129,7 @@ def test_a_queued_job_unclaimed_past_the_grace_gets_its_task_sent_again_once(
 
 
 def test_a_task_sent_again_that_arrives_twice_runs_the_job_once(grace_30s: timedelta) -> None:
-    record = new_record(queued_at=ago(60))
+    record = job_record(queued_at=ago(60))
     sweep_expired_jobs()
 
     # The lost task turns up after all, beside the one the sweep sent.
@@ -151,7 +148,7 @@ def test_a_failed_resend_leaves_the_job_queued_for_the_next_run(
         raise ConnectionError("broker unreachable")
 
     monkeypatch.setattr(sweep, "send_job_task", broker_down)
-    record = new_record(status="running", attempts=1, lease_expires_at=ago(1))
+    record = job_record(status="running", attempts=1, lease_expires_at=ago(1))
 
     with structlog.testing.capture_logs() as logs:
         report = sweep_expired_jobs()

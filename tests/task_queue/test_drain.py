@@ -14,9 +14,10 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from interp_exec import CpuJob, get_cpu_port
-from interp_exec.models import CpuJobPayload, CpuJobRecord, DispatchLog
+from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many
+from tests.factories import job_record, job_records, job_with_payload
 from tests.flag_helpers import set_flag
 
 
@@ -26,20 +27,13 @@ def interpreters_for_echo() -> None:
     set_flag("cpu.tests.echo", everyone=True, mode="interpreters", min_task_size=0)
 
 
-def queued(count: int, workload: str = "tests.echo", size: int = 1) -> list[CpuJobRecord]:
-    return [
-        CpuJobRecord.objects.create(workload=workload, size=size, seed=seed)
-        for seed in range(count)
-    ]
-
-
 def statuses() -> dict[uuid.UUID, str]:
     return dict(CpuJobRecord.objects.values_list("pk", "status"))
 
 
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_a_delivery_runs_every_queued_job_bound_for_its_pool() -> None:
-    records = queued(7)
+    records = job_records(7)
 
     assert run_cpu_job(str(records[3].pk)) == "ok"
 
@@ -56,7 +50,7 @@ def test_a_delivery_runs_every_queued_job_bound_for_its_pool() -> None:
 
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_the_drained_jobs_own_deliveries_then_do_nothing() -> None:
-    first, second = queued(2)
+    first, second = job_records(2)
     run_cpu_job(str(second.pk))
 
     assert run_cpu_job(str(first.pk)) == "not run: the job is ok"
@@ -68,7 +62,7 @@ def test_the_drained_jobs_own_deliveries_then_do_nothing() -> None:
 
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_a_delivery_whose_job_is_done_drains_the_queue_for_the_pool() -> None:
-    done, *waiting = queued(4)
+    done, *waiting = job_records(4)
     CpuJobRecord.objects.filter(pk=done.pk).update(status="ok", attempts=1)
 
     assert run_cpu_job(str(done.pk)) == "not run: the job is ok"
@@ -79,7 +73,7 @@ def test_a_delivery_whose_job_is_done_drains_the_queue_for_the_pool() -> None:
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_with_no_budget_a_delivery_runs_its_own_job_only(settings: Any) -> None:
     settings.INTERP_EXEC = {**settings.INTERP_EXEC, "DRAIN_BUDGET_S": 0}
-    first, second = queued(2)
+    first, second = job_records(2)
 
     assert run_cpu_job(str(second.pk)) == "ok"
 
@@ -89,9 +83,9 @@ def test_with_no_budget_a_delivery_runs_its_own_job_only(settings: Any) -> None:
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_the_drain_takes_only_jobs_that_would_go_to_its_pool() -> None:
     set_flag("cpu.tests.echo", min_task_size=5)
-    small, *_ = queued(1, size=4)
-    other = CpuJobRecord.objects.create(workload="tests.explode", size=10, seed=1)
-    own = CpuJobRecord.objects.create(workload="tests.echo", size=5, seed=2)
+    small, *_ = job_records(1, size=4)
+    other = job_record("tests.explode", size=10, seed=1)
+    own = job_record(size=5, seed=2)
 
     assert run_cpu_job(str(own.pk)) == "ok"
 
@@ -99,7 +93,7 @@ def test_the_drain_takes_only_jobs_that_would_go_to_its_pool() -> None:
 
 
 def test_an_inline_job_takes_no_others() -> None:
-    first, second = queued(2)
+    first, second = job_records(2)
 
     assert run_cpu_job(str(second.pk)) == "ok"
 
@@ -110,7 +104,7 @@ def test_an_inline_job_takes_no_others() -> None:
 
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_the_drain_claims_and_stores_in_batches() -> None:
-    records = queued(20)
+    records = job_records(20)
     run_cpu_job(str(records[0].pk))  # warm: pool started, flags read
     CpuJobRecord.objects.update(status="queued", attempts=0)
     DispatchLog.objects.all().delete()
@@ -130,8 +124,7 @@ def test_the_drain_claims_and_stores_in_batches() -> None:
 
 def test_a_stored_payload_reaches_the_workload_as_stored() -> None:
     payload = {"text": "ünïcode ✓", "numbers": [1, 2.5, None], "nested": {"a": [True]}}
-    record = CpuJobRecord.objects.create(workload="tests.echo", size=1)
-    CpuJobPayload.objects.create(job=record, data=payload)
+    record = job_with_payload(payload)
 
     assert run_cpu_job(str(record.pk)) == "ok"
 
@@ -140,7 +133,7 @@ def test_a_stored_payload_reaches_the_workload_as_stored() -> None:
 
 
 def test_an_outcome_is_not_stored_over_a_newer_attempt() -> None:
-    record, *_ = queued(1)
+    record, *_ = job_records(1)
     stale = claim(record.pk)
     assert stale is not None
     CpuJobRecord.objects.filter(pk=record.pk).update(attempts=2)
@@ -154,7 +147,7 @@ def test_an_outcome_is_not_stored_over_a_newer_attempt() -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("round_", range(5))
 def test_concurrent_batch_claims_take_each_job_once(round_: int) -> None:
-    records = queued(12)
+    records = job_records(12)
     barrier = threading.Barrier(3)
     taken: list[uuid.UUID] = []
 

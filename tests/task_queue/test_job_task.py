@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_q.exceptions import TimeoutException
 
 from interp_exec.core.conf import lease_duration, task_queue_timeout_s
@@ -14,14 +15,11 @@ from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.task_queue import drain
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, finish
-
-
-def new_record(workload: str = "tests.echo", **fields: Any) -> CpuJobRecord:
-    return CpuJobRecord.objects.create(workload=workload, size=3, seed=7, **fields)
+from tests.factories import job_record
 
 
 def test_a_job_runs_and_its_outcome_is_stored() -> None:
-    record = new_record()
+    record = job_record()
 
     result = run_cpu_job(str(record.pk))
 
@@ -37,7 +35,7 @@ def test_a_job_runs_and_its_outcome_is_stored() -> None:
 
 
 def test_a_redelivered_task_does_not_run_the_job_again() -> None:
-    record = new_record()
+    record = job_record()
 
     first = run_cpu_job(str(record.pk))
     second = run_cpu_job(str(record.pk))
@@ -50,7 +48,7 @@ def test_a_redelivered_task_does_not_run_the_job_again() -> None:
 
 def test_a_finished_record_is_never_overwritten() -> None:
     finished_at = timezone.now() - timedelta(hours=1)
-    record = new_record(status="failed", error_type="Boom", finished_at=finished_at, attempts=1)
+    record = job_record(status="failed", error_type="Boom", finished_at=finished_at, attempts=1)
 
     assert run_cpu_job(record.pk) == "not run: the job is failed"
 
@@ -62,7 +60,7 @@ def test_a_finished_record_is_never_overwritten() -> None:
 
 def test_a_running_job_under_a_live_lease_is_left_alone() -> None:
     lease = timezone.now() + timedelta(minutes=5)
-    record = new_record(status="running", attempts=1, lease_expires_at=lease)
+    record = job_record(status="running", attempts=1, lease_expires_at=lease)
 
     assert run_cpu_job(record.pk) == "not run: the job is running"
 
@@ -73,7 +71,7 @@ def test_a_running_job_under_a_live_lease_is_left_alone() -> None:
 
 def test_a_job_whose_worker_died_is_claimed_again_when_its_lease_expires() -> None:
     expired = timezone.now() - timedelta(seconds=1)
-    record = new_record(status="running", attempts=1, lease_expires_at=expired)
+    record = job_record(status="running", attempts=1, lease_expires_at=expired)
 
     assert run_cpu_job(record.pk) == "ok"
 
@@ -83,7 +81,7 @@ def test_a_job_whose_worker_died_is_claimed_again_when_its_lease_expires() -> No
 
 
 def test_an_attempt_that_lost_its_lease_cannot_store_its_outcome() -> None:
-    record = new_record()
+    record = job_record()
     stale = claim(record.pk)
     CpuJobRecord.objects.filter(pk=record.pk).update(lease_expires_at=timezone.now())
     current = claim(record.pk)
@@ -99,7 +97,7 @@ def test_an_attempt_that_lost_its_lease_cannot_store_its_outcome() -> None:
 
 
 def test_a_job_for_a_workload_that_no_longer_exists_ends_refused() -> None:
-    record = new_record(workload="retired.workload")
+    record = job_record("retired.workload")
 
     assert run_cpu_job(record.pk) == "refused"
 
@@ -110,7 +108,7 @@ def test_a_job_for_a_workload_that_no_longer_exists_ends_refused() -> None:
 
 
 def test_a_failing_workload_ends_failed_with_its_error() -> None:
-    record = new_record(workload="tests.explode")
+    record = job_record("tests.explode")
 
     assert run_cpu_job(record.pk) == "failed"
 
@@ -127,7 +125,7 @@ def test_an_unexpected_error_in_the_task_ends_failed_not_stuck(
         raise RuntimeError("policy source is misconfigured")
 
     monkeypatch.setattr(drain, "get_cpu_port", broken_port)
-    record = new_record()
+    record = job_record()
 
     with pytest.raises(RuntimeError):
         run_cpu_job(record.pk)
@@ -144,7 +142,7 @@ def test_a_task_stopped_by_the_task_queue_ends_timed_out(monkeypatch: pytest.Mon
         raise TimeoutException("Task exceeded maximum timeout value (600 seconds)")
 
     monkeypatch.setattr(drain, "get_cpu_port", slow_port)
-    record = new_record()
+    record = job_record()
 
     with pytest.raises(TimeoutException):
         run_cpu_job(record.pk)
@@ -169,7 +167,7 @@ def test_the_lease_outlasts_the_task_queue_timeout_and_ends_before_its_retry(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_claim_a_job_once() -> None:
-    record = new_record()
+    record = job_record()
     barrier = threading.Barrier(4)
     claims: list[int | None] = []
 
@@ -188,3 +186,8 @@ def test_concurrent_deliveries_claim_a_job_once() -> None:
         thread.join(timeout=30)
 
     assert sorted(claims, key=str) == [1, None, None, None]
+
+
+def test_the_path_that_queued_tasks_name_is_the_task() -> None:
+    # Tasks already in a broker carry this path: it must keep resolving.
+    assert import_string("interp_exec.tasks.run_cpu_job") is drain.run_cpu_job

@@ -186,6 +186,7 @@ def test_pool_size_comes_from_the_default_flag_alone() -> None:
 
 
 def test_ensure_workload_flags_adds_missing_flags_and_keeps_edited_ones() -> None:
+    ensure_workload_flags()  # workloads registered by other tests since the migration
     readability = flag_name("transcript.readability")
     set_flag(readability, everyone=True, mode="processes")
     ExecutorFlag.objects.filter(name=flag_name("audio.loudness")).delete()

@@ -1,0 +1,247 @@
+"""The dispatcher's own rules, with fake adapters, a fake probe and a recording sink.
+
+No pool starts here: each test runs in milliseconds and shows one rule — the
+threshold, refusal, fallback, a run-time refusal run again, tracing, ``stream``.
+The contract suite (tests/contract) checks the same port against real pools.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from interp_exec.core import tracing
+from interp_exec.core.dispatcher import CpuDispatcher
+from interp_exec.core.domain import (
+    CapabilityVerdict,
+    CpuJob,
+    DispatchPolicy,
+    ExecutorMode,
+    JobStatus,
+    PreparedJob,
+    RunResult,
+    Workload,
+)
+
+INLINE, INTERPRETERS, PROCESSES = ExecutorMode
+
+
+def echo_result(job: PreparedJob) -> RunResult:
+    return RunResult(JobStatus.OK, value=json.loads(job.payload_json), run_ms=1.0, total_ms=2.0)
+
+
+@dataclass
+class FakeAdapter:
+    """Runs each job at once with ``answer`` and remembers what it ran."""
+
+    mode: ExecutorMode
+    answer: Callable[[PreparedJob], RunResult] = echo_result
+    max_workers: int = 1
+    ran: list[str] = field(default_factory=list)
+
+    def execute_stream[K](
+        self, source: Iterable[tuple[K, PreparedJob]]
+    ) -> Iterator[list[tuple[K, RunResult]]]:
+        for key, job in source:
+            self.ran.append(job.dispatch_id)
+            yield [(key, self.answer(job))]
+
+    def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:
+        return [r for batch in self.execute_stream(enumerate(prepared)) for _, r in batch]
+
+
+@dataclass
+class FakeAdapters:
+    adapters: dict[ExecutorMode, FakeAdapter] = field(
+        default_factory=lambda: {mode: FakeAdapter(mode) for mode in ExecutorMode}
+    )
+
+    def adapter(self, mode: ExecutorMode, max_workers: int) -> FakeAdapter:
+        self.adapters[mode].max_workers = max_workers
+        return self.adapters[mode]
+
+    def ran(self, mode: ExecutorMode) -> int:
+        return len(self.adapters[mode].ran)
+
+
+@dataclass
+class FakeProbe:
+    unsafe: dict[str, str] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def verdict(self, workload: Workload) -> CapabilityVerdict:
+        self.asked.append(workload.name)
+        reason = self.unsafe.get(workload.name)
+        return CapabilityVerdict(reason is None, reason or "")
+
+    def remember_unsafe(self, workload: Workload, reason: str) -> None:
+        self.unsafe[workload.name] = reason
+
+
+@dataclass
+class RecordingSink:
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    batches: int = 0
+
+    def __call__(self, event: str, fields: Mapping[str, Any]) -> None:
+        self.events.append((event, dict(fields)))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        self.batches += 1
+        yield
+
+    def names(self) -> list[str]:
+        return [event for event, _ in self.events]
+
+
+@dataclass
+class Rig:
+    adapters: FakeAdapters
+    probe: FakeProbe
+    sink: RecordingSink
+    port: CpuDispatcher
+
+
+def rig(**policy: Any) -> Rig:
+    adapters, probe, sink = FakeAdapters(), FakeProbe(), RecordingSink()
+    base = DispatchPolicy(mode=INTERPRETERS, max_workers=2, source="test", **policy)
+    port = CpuDispatcher(
+        adapters=adapters,
+        probe=probe,
+        policy_source=lambda job, mode: base,
+        tracer=tracing.DispatchTracer([sink]),
+    )
+    return Rig(adapters, probe, sink, port)
+
+
+def job(size: int = 10, **payload: Any) -> CpuJob:
+    return CpuJob("tests.echo", {"size": size, **payload}, size=size)
+
+
+def test_a_job_goes_to_the_pool_its_policy_names() -> None:
+    r = rig()
+
+    outcome = r.port.run(job())
+
+    assert (outcome.status, outcome.mode_used, outcome.fallback_reason) == (
+        "ok",
+        "interpreters",
+        "",
+    )
+    assert outcome.value == {"size": 10}
+    assert r.adapters.adapters[INTERPRETERS].max_workers == 2
+    assert r.sink.names() == [tracing.DISPATCH, tracing.COMPLETE]
+
+
+def test_a_job_under_the_threshold_runs_inline_without_asking_the_probe() -> None:
+    r = rig(min_task_size=100)
+
+    outcome = r.port.run(job(size=99))
+
+    assert outcome.mode_used == "inline"
+    assert "size 99 is below min_task_size 100" in outcome.fallback_reason
+    assert r.probe.asked == []
+    assert (r.adapters.ran(INLINE), r.adapters.ran(INTERPRETERS)) == (1, 0)
+    assert r.sink.names() == [tracing.FALLBACK, tracing.COMPLETE]
+
+
+@pytest.mark.parametrize(
+    ("bad_job", "error_type"),
+    [
+        (CpuJob("no.such.workload", {}), "UnknownWorkload"),
+        (CpuJob("tests.echo", {"x": float("nan")}), "InvalidJob"),
+        (CpuJob("tests.echo", {}, size=-1), "InvalidJob"),
+        (CpuJob("tests.echo", {"text": "x" * 200}), "PayloadTooLarge"),
+    ],
+)
+def test_a_bad_job_is_refused_and_nothing_runs(bad_job: CpuJob, error_type: str) -> None:
+    r = rig(max_payload_bytes=100)
+
+    outcome = r.port.run(bad_job)
+
+    assert (outcome.status, outcome.error_type, outcome.mode_used) == ("refused", error_type, "")
+    assert sum(r.adapters.ran(mode) for mode in ExecutorMode) == 0
+    assert r.sink.names() == [tracing.REFUSED]
+
+
+@pytest.mark.parametrize(("processes_enabled", "expected"), [(True, PROCESSES), (False, INLINE)])
+def test_a_workload_the_probe_refuses_falls_back_with_the_reason(
+    processes_enabled: bool, expected: ExecutorMode
+) -> None:
+    r = rig(processes_enabled=processes_enabled)
+    r.probe.unsafe["tests.echo"] = "import numpy fails in a subinterpreter"
+
+    outcome = r.port.run(job())
+
+    assert outcome.mode_used == expected.value
+    assert outcome.fallback_reason == "not interpreter-safe: import numpy fails in a subinterpreter"
+    assert r.adapters.ran(INTERPRETERS) == 0
+    assert r.sink.names() == [tracing.FALLBACK, tracing.COMPLETE]
+
+
+def test_a_refusal_at_run_time_is_remembered_and_the_job_runs_again_elsewhere() -> None:
+    r = rig()
+    refusal = "ImportError: module numpy does not support loading in subinterpreters"
+    r.adapters.adapters[INTERPRETERS].answer = lambda prepared: RunResult(
+        JobStatus.FAILED, error_type="ImportError", interpreter_refusal=refusal
+    )
+
+    outcome = r.port.run(job())
+
+    assert (outcome.status, outcome.mode_used, outcome.value) == ("ok", "processes", {"size": 10})
+    assert outcome.fallback_reason.endswith(f"({refusal}); re-ran in processes")
+    assert r.probe.unsafe["tests.echo"].startswith("not interpreter-safe: imported a module")
+    assert r.sink.names() == [tracing.DISPATCH, tracing.FALLBACK, tracing.COMPLETE]
+    # The next job of the workload no longer tries a subinterpreter.
+    assert r.port.run(job()).mode_used == "processes"
+    assert r.adapters.ran(INTERPRETERS) == 1
+
+
+def test_map_keeps_the_order_of_its_jobs_across_modes_and_traces_each_once() -> None:
+    r = rig(min_task_size=5)
+    jobs = [job(size=10), CpuJob("nope", {}), job(size=1), job(size=20)]
+
+    outcomes = r.port.map(jobs)
+
+    assert [o.mode_used for o in outcomes] == ["interpreters", "", "inline", "interpreters"]
+    assert [o.status for o in outcomes] == ["ok", "refused", "ok", "ok"]
+    finals = [
+        f["dispatch_id"] for e, f in r.sink.events if e in {tracing.COMPLETE, tracing.REFUSED}
+    ]
+    assert sorted(finals) == sorted(o.dispatch_id for o in outcomes)
+    assert len(set(finals)) == 4
+    assert r.sink.batches == 1  # the sink wrote the whole map's rows at once
+
+
+def test_stream_runs_jobs_for_the_first_pool_and_the_rest_where_they_go() -> None:
+    r = rig(min_task_size=5)
+    jobs = [("a", job(size=10)), ("b", job(size=1)), ("c", CpuJob("nope", {})), ("d", job(20))]
+
+    batches = list(r.port.stream(jobs))
+
+    outcomes = {key: outcome for batch in batches for key, outcome in batch}
+    assert sorted(outcomes) == ["a", "b", "c", "d"]
+    assert outcomes["a"].mode_used == outcomes["d"].mode_used == "interpreters"
+    assert (outcomes["b"].mode_used, outcomes["c"].status) == ("inline", "refused")
+    assert (r.adapters.ran(INTERPRETERS), r.adapters.ran(INLINE)) == (2, 1)
+
+
+def test_stream_reads_its_jobs_only_as_the_pool_takes_them() -> None:
+    r = rig()
+    pulled: list[int] = []
+
+    def jobs() -> Iterator[tuple[int, CpuJob]]:
+        for index in range(3):
+            pulled.append(index)
+            yield index, job()
+
+    stream = r.port.stream(jobs())
+    first = next(stream)
+
+    assert [key for key, _ in first] == [0]
+    assert pulled == [0]  # the fake pool has one worker: nothing claimed ahead
+    assert [key for batch in stream for key, _ in batch] == [1, 2]
