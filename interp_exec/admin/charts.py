@@ -97,8 +97,9 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" '
         f'viewBox="0 0 {_WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-title" '
-        'font-family="system-ui, sans-serif" font-size="13" '
-        'style="max-width: 48rem; height: auto; display: block">',
+        # Sized by the page's stylesheet (svg.bar-chart): the Content-Security-Policy
+        # blocks style attributes.
+        'font-family="system-ui, sans-serif" font-size="13">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<text x="0" y="16" font-size="15" font-weight="bold">{escape(title)}</text>',
         _legend(modes),

@@ -125,3 +125,9 @@ def test_the_longest_value_label_fits_inside_the_chart() -> None:
     (label,) = [t for t in svg.iter(f"{SVG}text") if t.text == "1531.15 jobs/s"]
     # 13-unit system-ui digits are under 7.5 units wide.
     assert float(label.get("x", "0")) + 7.5 * len("1531.15 jobs/s") <= width
+
+
+def test_a_chart_has_no_style_attribute_for_the_content_security_policy_to_block() -> None:
+    svg = bar_chart([Bar("text.dedupe", "inline", 1.0)], chart_id="c", title="T", suffix="x")
+
+    assert [e.tag for e in ElementTree.fromstring(svg).iter() if e.get("style")] == []
