@@ -6,6 +6,7 @@ edits them; deleting old runs is allowed. The detail page draws two charts
 "Compare the two selected runs" opens ``compare/<a>/<b>/``, the older run first.
 """
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from interp_exec.admin.charts import Bar, ReferenceLine, bar_chart
 from interp_exec.bench.comparison import compare_runs
+from interp_exec.bench.harness import ModeResult
 from interp_exec.models import BenchmarkResult, BenchmarkRun
 
 # Django's admin classes are generic only in django-stubs, not at run time.
@@ -29,24 +31,8 @@ else:
     _ResultInline = admin.TabularInline
     _RunAdmin = admin.ModelAdmin
 
-_RESULT_FIELDS = (
-    "workload",
-    "mode",
-    "size",
-    "jobs",
-    "workers",
-    "wall_s_median",
-    "wall_s_min",
-    "wall_s_max",
-    "jobs_per_s",
-    "speedup_vs_inline",
-    "overhead_us_per_job",
-    "pool_start_ms",
-    "first_job_ms",
-    "peak_rss_mb",
-    "rss_delta_mb",
-    "results_identical",
-)
+# Every figure the harness measures, in its order: the model stores ModeResult whole.
+_RESULT_FIELDS = tuple(field.name for field in dataclasses.fields(ModeResult))
 
 
 class BenchmarkResultInline(_ResultInline):

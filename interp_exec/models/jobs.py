@@ -13,20 +13,26 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from interp_exec.core.domain import JobOutcome
+from interp_exec.core.domain import JobOutcome, JobStatus
 
 
 class JobRecordStatus(models.TextChoices):
+    """A record waits, runs, then ends as its outcome's ``JobStatus`` says.
+
+    The ending states take their values from ``JobStatus`` (an outcome's status is
+    stored as it is); they are named here again only because choices need a label.
+    """
+
     QUEUED = "queued", "queued"
     RUNNING = "running", "running"
-    OK = "ok", "ok"
-    FAILED = "failed", "failed"
-    TIMED_OUT = "timed_out", "timed out"
-    REFUSED = "refused", "refused"
+    OK = JobStatus.OK.value, "ok"
+    FAILED = JobStatus.FAILED.value, "failed"
+    TIMED_OUT = JobStatus.TIMED_OUT.value, "timed out"
+    REFUSED = JobStatus.REFUSED.value, "refused"
 
     @classmethod
     def finished(cls) -> frozenset[str]:
-        return frozenset({cls.OK, cls.FAILED, cls.TIMED_OUT, cls.REFUSED})
+        return frozenset(status.value for status in JobStatus)
 
 
 class CpuJobRecord(models.Model):

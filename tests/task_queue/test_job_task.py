@@ -11,7 +11,8 @@ from django.utils.module_loading import import_string
 from django_q.exceptions import TimeoutException
 
 from interp_exec.core.conf import lease_duration, task_queue_timeout_s
-from interp_exec.models import CpuJobRecord, DispatchLog
+from interp_exec.core.domain import JobStatus
+from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
 from interp_exec.task_queue import drain
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, finish
@@ -191,3 +192,8 @@ def test_concurrent_deliveries_claim_a_job_once() -> None:
 def test_the_path_that_queued_tasks_name_is_the_task() -> None:
     # Tasks already in a broker carry this path: it must keep resolving.
     assert import_string("interp_exec.tasks.run_cpu_job") is drain.run_cpu_job
+
+
+def test_a_record_can_end_in_every_status_an_outcome_has_and_only_those() -> None:
+    assert JobRecordStatus.finished() == {status.value for status in JobStatus}
+    assert set(JobRecordStatus.values) == {"queued", "running"} | JobRecordStatus.finished()
