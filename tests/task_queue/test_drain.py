@@ -5,7 +5,6 @@ in a worker would never hold more than one job, and would idle while the worker
 claims and stores.
 """
 
-import threading
 import uuid
 from typing import Any
 
@@ -17,6 +16,7 @@ from interp_exec import CpuJob, get_cpu_port
 from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many
+from tests.concurrency import at_once
 from tests.factories import job_record, job_records, job_with_payload
 from tests.flag_helpers import set_flag
 
@@ -148,22 +148,13 @@ def test_an_outcome_is_not_stored_over_a_newer_attempt() -> None:
 @pytest.mark.parametrize("round_", range(5))
 def test_concurrent_batch_claims_take_each_job_once(round_: int) -> None:
     records = job_records(12)
-    barrier = threading.Barrier(3)
     taken: list[uuid.UUID] = []
 
     def worker() -> None:
-        barrier.wait()
-        try:
-            while batch := claim_queued({"tests.echo": 0}, limit=2):
-                taken.extend(claimed.pk for claimed in batch)
-        finally:
-            connections.close_all()
+        while batch := claim_queued({"tests.echo": 0}, limit=2):
+            taken.extend(claimed.pk for claimed in batch)
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(3, worker)
 
     assert sorted(taken) == sorted(r.pk for r in records)
     assert set(CpuJobRecord.objects.values_list("attempts", flat=True)) == {1}

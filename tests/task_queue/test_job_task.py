@@ -1,11 +1,9 @@
 """The django-q2 task: a job runs to completion once, whatever the broker redelivers."""
 
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.exceptions import TimeoutException
@@ -16,6 +14,7 @@ from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
 from interp_exec.task_queue import drain
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, finish
+from tests.concurrency import at_once
 from tests.factories import job_record
 
 
@@ -167,24 +166,16 @@ def test_the_lease_outlasts_the_task_queue_timeout_and_ends_before_its_retry(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_deliveries_claim_a_job_once() -> None:
+@pytest.mark.parametrize("round_", range(5))
+def test_concurrent_deliveries_claim_a_job_once(round_: int) -> None:
     record = job_record()
-    barrier = threading.Barrier(4)
     claims: list[int | None] = []
 
     def deliver() -> None:
-        barrier.wait()
-        try:
-            claimed = claim(record.pk)
-            claims.append(claimed.attempt if claimed else None)
-        finally:
-            connections.close_all()
+        claimed = claim(record.pk)
+        claims.append(claimed.attempt if claimed else None)
 
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    at_once(4, deliver)
 
     assert sorted(claims, key=str) == [1, None, None, None]
 
