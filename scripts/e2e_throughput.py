@@ -18,6 +18,9 @@ worker builds the sample.
   count once per process) and PSS (shared pages split between them, so the sum
   is what the tree really holds); "workers PSS" is the peak PSS of the q2 worker
   processes alone (those that ran jobs), without the cluster's own processes;
+- the bare standard-library InterpreterPoolExecutor mapping the workload over the
+  same payloads (no queue, no port), for each pool size: what the queue path is
+  held to;
 - the physical limit is cores / the median run time of the inline runs; each
   row's share of it, and its overhead per job: the core time it spent per job
   beyond the run (elapsed x the cores its slots could use / jobs - median run);
@@ -147,8 +150,12 @@ def main() -> None:
     limit, inline_run_ms = physical_limit(runs)
     print(
         f"physical limit: {limit:.1f} jobs/s ({os.cpu_count()} cores / "
-        f"{inline_run_ms:.1f} ms median inline run)\n"
+        f"{inline_run_ms:.1f} ms median inline run)"
     )
+    pools = sorted({pool for _, pool in args.sizing if pool > 1})
+    for pool, rate in bare_executor_rates(args, pools).items():
+        print(f"bare stdlib InterpreterPoolExecutor({pool}).map, same payloads: {rate:.1f} jobs/s")
+    print()
     print(HEADER)
     for configuration in configurations:
         print(summary_row(runs[configuration], limit, inline_run_ms))
@@ -398,6 +405,28 @@ def tree_memory(pid: int) -> dict[int, tuple[float, float]]:
 def total(memory: dict[int, tuple[float, float]]) -> tuple[float, float]:
     """RSS summed and PSS summed over the processes of one sample."""
     return sum(rss for rss, _ in memory.values()), sum(pss for _, pss in memory.values())
+
+
+def bare_executor_rates(args: argparse.Namespace, pools: list[int]) -> dict[int, float]:
+    """Jobs/s of the standard library's InterpreterPoolExecutor mapping the workload
+    over the same payloads, no queue and no port: what the queue path is held to."""
+    from concurrent.futures import InterpreterPoolExecutor
+
+    from interp_exec.core.adapters.worker import prepare_worker
+    from interp_exec.core.workloads import get_workload
+
+    workload = get_workload(WORKLOAD)
+    inputs = payloads(args.size, args.jobs)
+    rates: dict[int, float] = {}
+    for pool in pools:
+        # The initializer hands the workers this script's import path (cpython#126714).
+        initargs = (tuple(sys.path), (workload.module,))
+        with InterpreterPoolExecutor(pool, initializer=prepare_worker, initargs=initargs) as bare:
+            list(bare.map(workload.func, inputs[:pool]))  # every worker started and warm
+            started = time.perf_counter()
+            list(bare.map(workload.func, inputs))
+            rates[pool] = len(inputs) / (time.perf_counter() - started)
+    return rates
 
 
 @functools.cache
