@@ -95,14 +95,6 @@ def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
     return _with_payloads(rows, attempt_offset=1)
 
 
-def finish(record_id: uuid.UUID | str, attempt: int, columns: dict[str, Any]) -> bool:
-    """Store the final state, only if this attempt still owns the job; True if stored."""
-    stored = CpuJobRecord.objects.filter(
-        pk=record_id, status=JobRecordStatus.RUNNING, attempts=attempt
-    ).update(**columns, finished_at=timezone.now(), lease_expires_at=None)
-    return stored == 1
-
-
 def finish_many(
     finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
     *,

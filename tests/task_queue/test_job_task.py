@@ -13,7 +13,7 @@ from interp_exec.core.domain import JobStatus
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
 from interp_exec.task_queue import drain
 from interp_exec.task_queue.drain import run_cpu_job
-from interp_exec.task_queue.job_claims import claim, finish
+from interp_exec.task_queue.job_claims import claim, finish_many
 from tests.concurrency import at_once
 from tests.factories import job_record
 
@@ -89,9 +89,9 @@ def test_an_attempt_that_lost_its_lease_cannot_store_its_outcome() -> None:
     assert stale is not None
     assert current is not None
     assert (stale.attempt, current.attempt) == (1, 2)
-    assert not finish(record.pk, 1, {"status": "failed", "error_type": "Late"})
-    assert finish(record.pk, 2, {"status": "ok"})
-    assert not finish(record.pk, 2, {"status": "failed"})  # done once
+    assert finish_many([(stale, {"status": "failed", "error_type": "Late"})]) == set()
+    assert finish_many([(current, {"status": "ok"})]) == {record.pk}
+    assert finish_many([(current, {"status": "failed"})]) == set()  # done once
     record.refresh_from_db()
     assert (record.status, record.error_type) == ("ok", "")
 
