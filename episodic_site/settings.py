@@ -6,6 +6,7 @@ The defaults make a safe local site: DEBUG off, SQLite and the task queue in
 at start-up, naming the variable, on a value it cannot use.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +28,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything this site writes at run time (database, secret key, collected static
 # files) goes here, readable by this account only; it is git-ignored.
 VAR_DIR = private_directory(BASE_DIR / "var")
+# Every process writes its Prometheus figures here and /metrics/ adds them up
+# (interp_exec.metrics). prometheus_client reads the variable when the first
+# metric is made, so it is set here, before anything imports it; worker
+# processes inherit it.
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(
+    private_directory(Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))))
+)
 
 # --- Core -------------------------------------------------------------------
 
@@ -45,6 +53,7 @@ INSTALLED_APPS = [
     "waffle",
     "django_q",
     "axes",
+    "health_check",
     "interp_exec",
     "episodic_site",
 ]
@@ -131,9 +140,17 @@ WAFFLE_FLAG_MODEL = "interp_exec.ExecutorFlag"
 # The site routes by the admin-managed flags and keeps a DispatchLog row per dispatch.
 INTERP_EXEC = {
     "POLICY_SOURCE": "interp_exec.flag_policy.policy_from_flags",
-    "EVENT_SINKS": ["interp_exec.dispatch_log_sink.record_dispatch_event"],
+    "EVENT_SINKS": [
+        "interp_exec.dispatch_log_sink.record_dispatch_event",
+        "interp_exec.metrics_sink.record_metrics_event",
+    ],
     **interp_exec_settings(),
 }
+
+# --- Operations: /metrics/ and /health/ ------------------------------------
+
+# A scraper sends "Authorization: Bearer <METRICS_TOKEN>"; unset, only staff may read.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # --- Logging ----------------------------------------------------------------
 

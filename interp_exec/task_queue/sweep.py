@@ -26,6 +26,7 @@ import structlog
 from django.db.models import Q
 from django.utils import timezone
 
+from interp_exec import metrics
 from interp_exec.core import conf
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.task_queue.queueing import send_job_task
@@ -90,6 +91,10 @@ def sweep_expired_jobs() -> SweepReport:
             waited_s = round((now - queued_at).total_seconds(), 1)
             log.warning("cpu.job_resent", waited_s=waited_s, task_id=_send(pk))
 
+    metrics.SWEEP_RUNS.inc()
+    metrics.SWEEP_ACTIONS.labels("requeued").inc(len(report.requeued))
+    metrics.SWEEP_ACTIONS.labels("resent").inc(len(report.resent))
+    metrics.SWEEP_ACTIONS.labels("gave_up").inc(len(report.failed))
     if report.requeued or report.resent or report.failed:
         _logger.info("cpu.sweep_finished", **report.counts())
     else:

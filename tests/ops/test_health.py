@@ -1,0 +1,97 @@
+"""``/health/`` and ``/health/detail/``: real checks of the real services.
+
+Without a qcluster running the detailed page fails on it; with one it passes.
+The cache check is made to fail by pointing the cache at a closed port.
+"""
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+from django.utils import timezone
+from django_q.models import Schedule
+
+from interp_exec.task_queue.sweep import SWEEP_TASK
+from tests.qcluster import QCluster, running_qcluster
+
+# The checks run in threads of their own, with their own connections: they must
+# see committed rows, and on SQLite must not wait on a test's open transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+}
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Client:
+    client.force_login(User.objects.create_user("operator", is_staff=True))
+    return client
+
+
+def detail(client: Client) -> tuple[int, dict[str, Any]]:
+    response = client.get("/health/detail/", {"format": "json"})
+    return response.status_code, response.json()
+
+
+def failing(checks: dict[str, Any]) -> set[str]:
+    return {name.split("(")[0] for name, status in checks.items() if status != "OK"}
+
+
+def test_the_load_balancer_page_says_ok_and_nothing_else(client: Client) -> None:
+    response = client.get("/health/", headers={"Accept": "application/json"})
+    assert (response.status_code, response.content) == (200, b"ok\n")
+
+
+def test_the_load_balancer_page_is_unavailable_when_the_cache_is(client: Client) -> None:
+    with override_settings(CACHES=DEAD_REDIS):
+        response = client.get("/health/")
+    assert (response.status_code, response.content) == (503, b"unavailable\n")
+
+
+def test_the_detailed_page_is_for_staff_only(client: Client) -> None:
+    response = client.get("/health/detail/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_without_a_cluster_only_the_cluster_check_fails(staff_client: Client) -> None:
+    status, checks = detail(staff_client)
+    assert status == 500
+    assert failing(checks) == {"LiveCluster"}, checks
+    assert "no qcluster is running" in next(v for k, v in checks.items() if "LiveCluster" in k)
+
+
+def test_an_overdue_sweep_fails_its_check(staff_client: Client) -> None:
+    Schedule.objects.filter(func=SWEEP_TASK).update(next_run=timezone.now() - timedelta(minutes=10))
+    _, checks = detail(staff_client)
+    assert "SweepOnSchedule" in failing(checks)
+    Schedule.objects.filter(func=SWEEP_TASK).delete()
+    _, checks = detail(staff_client)
+    assert "no schedule runs" in next(v for k, v in checks.items() if "SweepOnSchedule" in k)
+
+
+@pytest.fixture
+def qcluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QCluster]:
+    with running_qcluster(tmp_path_factory.mktemp("qcluster")) as cluster:
+        cluster.wait_for_log("Process-", timeout_s=60)
+        yield cluster
+
+
+@pytest.mark.integration
+def test_with_a_cluster_running_every_check_passes(
+    staff_client: Client, qcluster: QCluster
+) -> None:
+    deadline = timezone.now() + timedelta(seconds=30)
+    while True:
+        status, checks = detail(staff_client)
+        if status == 200 or timezone.now() > deadline:
+            break
+    assert (status, failing(checks)) == (200, set()), qcluster.log()
