@@ -1,5 +1,5 @@
-"""Admin pages: one module per model family, registered on import."""
+"""Admin pages: one module per model family, registered on import; ``workers``: live clusters."""
 
-from interp_exec.admin import benchmarks, dispatch_log, flags, jobs
+from interp_exec.admin import benchmarks, dispatch_log, flags, jobs, workers
 
-__all__ = ["benchmarks", "dispatch_log", "flags", "jobs"]
+__all__ = ["benchmarks", "dispatch_log", "flags", "jobs", "workers"]

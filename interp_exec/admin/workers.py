@@ -1,0 +1,84 @@
+"""The admin's "Workers" page: every live qcluster and its worker processes, now.
+
+django-q2 keeps each cluster's statistics in the broker for a few seconds and
+refreshes them while the cluster lives (``Stat``), so this page lists exactly the
+clusters that are running. A worker's memory is read only on the host serving
+the page; other hosts' workers show their pid alone.
+"""
+
+import socket
+from dataclasses import dataclass
+
+import psutil
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+# The page reloads itself this often (seconds): a cluster's Stat lives ~3 s.
+REFRESH_S = 5
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    pid: int
+    rss_mib: float | None  # None: on another host, or already gone
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    cluster_id: str
+    host: str
+    status: str
+    sentinel_pid: int
+    uptime_s: float
+    task_queue: int
+    done_queue: int
+    reincarnations: int
+    workers: list[WorkerRow]
+
+
+def live_clusters() -> list[ClusterRow]:
+    from django_q.status import Stat
+
+    here = socket.gethostname()
+    return sorted(
+        (
+            ClusterRow(
+                cluster_id=str(stat.cluster_id),
+                host=stat.host,
+                status=str(stat.status),
+                sentinel_pid=stat.sentinel,
+                uptime_s=stat.uptime(),
+                task_queue=stat.task_q_size,
+                done_queue=stat.done_q_size,
+                reincarnations=stat.reincarnations,
+                workers=[
+                    WorkerRow(pid, _rss_mib(pid) if stat.host == here else None)
+                    for pid in stat.workers
+                ],
+            )
+            for stat in Stat.get_all()
+        ),
+        key=lambda row: (row.host, row.cluster_id),
+    )
+
+
+def _rss_mib(pid: int) -> float | None:
+    try:
+        rss: int = psutil.Process(pid).memory_info().rss
+    except psutil.Error:
+        return None
+    return rss / 2**20
+
+
+def workers_view(request: HttpRequest) -> HttpResponse:
+    context = {
+        **admin.site.each_context(request),
+        "title": "Workers",
+        "clusters": live_clusters(),
+        "refresh_s": REFRESH_S,
+    }
+    return TemplateResponse(request, "admin/interp_exec/workers.html", context)
+
+
+workers_page = admin.site.admin_view(workers_view)
