@@ -25,9 +25,15 @@ def interp_exec_settings() -> dict[str, Any]:
         "QUEUED_GRACE_S": env_float("INTERP_EXEC_QUEUED_GRACE_S", None, minimum=1),
         "FLAG_REFRESH_S": env_float("INTERP_EXEC_FLAG_REFRESH_S", None, minimum=0),
         "DRAIN_BUDGET_S": env_float("INTERP_EXEC_DRAIN_BUDGET_S", None, minimum=0),
+        "MAX_ABANDONED_INTERPRETERS": env_int(
+            "INTERP_EXEC_MAX_ABANDONED_INTERPRETERS", None, minimum=0
+        ),
+        "MAX_QUEUED_PER_USER": env_int("INTERP_EXEC_MAX_QUEUED_PER_USER", None, minimum=0),
     }
     settings = {key: value for key, value in from_env.items() if value is not None}
     # An environment variable cannot hold None; 0 stands for "no time limit".
-    if settings.get("TIMEOUT_S") == 0:
-        settings["TIMEOUT_S"] = None
+    # Likewise 0 stands for "no limit" on the count of a user's queued jobs.
+    for key in ("TIMEOUT_S", "MAX_QUEUED_PER_USER"):
+        if settings.get(key) == 0:
+            settings[key] = None
     return settings

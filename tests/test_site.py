@@ -548,7 +548,12 @@ def test_interp_exec_settings_come_only_from_variables_that_are_set(
 
     monkeypatch.setenv("INTERP_EXEC_MAX_WORKERS", "3")
     monkeypatch.setenv("INTERP_EXEC_TIMEOUT_S", "0")
-    assert interp_exec_settings() == {"MAX_WORKERS": 3, "TIMEOUT_S": None}
+    monkeypatch.setenv("INTERP_EXEC_MAX_QUEUED_PER_USER", "0")
+    assert interp_exec_settings() == {
+        "MAX_WORKERS": 3,
+        "TIMEOUT_S": None,
+        "MAX_QUEUED_PER_USER": None,
+    }
 
 
 def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
@@ -567,6 +572,8 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
         "QUEUED_GRACE_S": "30",
         "FLAG_REFRESH_S": "1",
         "DRAIN_BUDGET_S": "2",
+        "MAX_ABANDONED_INTERPRETERS": "3",
+        "MAX_QUEUED_PER_USER": "50",
     }
     for key, raw in values.items():
         monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)

@@ -7,6 +7,7 @@ initializer hands the host's import path to its workers.
 """
 
 import os
+import sys
 import time
 from typing import Any
 
@@ -65,4 +66,36 @@ def lazy_numpy(payload: dict[str, Any]) -> int:
 @cpu_workload("tests.crash", sample=_sample, interpreter_safe=False)
 def crash(payload: dict[str, Any]) -> None:
     """Kills its own process: only ever run in processes (it would kill the host)."""
+    os._exit(13)
+
+
+@cpu_workload("tests.exit", sample=_sample)
+def exit_worker(payload: dict[str, Any]) -> None:
+    """Tries to end whatever runs it, as ``sys.exit`` does."""
+    sys.exit(f"exit {payload['seed']}")
+
+
+@cpu_workload("tests.interrupt", sample=_sample)
+def interrupt(payload: dict[str, Any]) -> None:
+    raise KeyboardInterrupt(f"interrupt {payload['seed']}")
+
+
+@cpu_workload("tests.generator_exit", sample=_sample)
+def generator_exit(payload: dict[str, Any]) -> None:
+    raise GeneratorExit(f"generator exit {payload['seed']}")
+
+
+@cpu_workload("tests.host_stop", sample=_sample)
+def host_stop(payload: dict[str, Any]) -> None:
+    """Raises what django-q2 raises to stop an overdue task: inline, that passes through."""
+    from django_q.exceptions import TimeoutException
+
+    raise TimeoutException("task queue timeout")
+
+
+@cpu_workload("tests.crash_once", sample=_sample, interpreter_safe=False)
+def crash_once(payload: dict[str, Any]) -> None:
+    """Notes each run in the file ``payload["runs"]``, then kills its own process."""
+    with open(payload["runs"], "a") as runs:
+        runs.write("ran\n")
     os._exit(13)

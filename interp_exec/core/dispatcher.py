@@ -3,6 +3,7 @@
 Data flow of ``map`` (``run`` is ``map`` of one)::
 
     job -> prepare (refuse bad input) -> policy (flags or settings) -> payload limit
+        (any error while planning a job refuses that job alone)
         -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
         -> adapters grouped by mode, each group run concurrently in its pool
         -> interpreters refused a module at run time? remember, re-run elsewhere
@@ -32,12 +33,12 @@ from interp_exec.core.domain import (
     CpuJob,
     DispatchPolicy,
     ExecutorMode,
-    InterpExecError,
     JobOutcome,
     PayloadTooLarge,
     PreparedJob,
     Route,
     RunResult,
+    as_refusal,
     build_outcome,
     decide_route,
     prepare,
@@ -152,8 +153,8 @@ class CpuDispatcher:
                     f"payload is {prepared.payload_bytes} bytes, over max_payload_bytes "
                     f"{policy.max_payload_bytes}; split the job or raise the limit on its flag"
                 )
-        except InterpExecError as exc:
-            outcome = refused_outcome(job, dispatch_id, exc, requested.value)
+        except Exception as exc:
+            outcome = refused_outcome(job, dispatch_id, as_refusal(exc), requested.value)
             self._tracer.emit(tracing.REFUSED, _outcome_fields(outcome))
             return outcome
         if job.timeout_s is None and policy.timeout_s is not None:

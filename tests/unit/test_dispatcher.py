@@ -25,6 +25,7 @@ from interp_exec.core.domain import (
     RunResult,
     Workload,
 )
+from tests.unit.hostile_values import nested
 
 INLINE, INTERPRETERS, PROCESSES = ExecutorMode
 
@@ -245,3 +246,95 @@ def test_stream_reads_its_jobs_only_as_the_pool_takes_them() -> None:
     assert [key for key, _ in first] == [0]
     assert pulled == [0]  # the fake pool has one worker: nothing claimed ahead
     assert [key for batch in stream for key, _ in batch] == [1, 2]
+
+
+class ItemsRaise(dict[str, Any]):
+    """A payload whose encoding fails with an error no check expects."""
+
+    def items(self) -> Any:
+        raise RuntimeError("items() exploded")
+
+
+BAD_NEIGHBOURS: dict[str, tuple[CpuJob, str]] = {
+    "nested too deep": (
+        CpuJob("tests.echo", nested(200_000), size=1),
+        "the payload is nested too deeply to encode as JSON",
+    ),
+    "unhashable name": (CpuJob(["tests.echo"], {}, size=1), "a workload is named by text"),  # type: ignore[arg-type]
+    "name not text": (CpuJob(7, {}, size=1), "a workload is named by text, got 7 (int)"),  # type: ignore[arg-type]
+    "size past the log's column": (
+        CpuJob("tests.echo", {}, size=2**63),
+        "size must be a whole number >= 0 and at most 9223372036854775807, got 9223372036854775808",
+    ),
+    "size past what a message shows": (
+        CpuJob("tests.echo", {}, size=10**400),
+        "got a whole number of 1329 bits",
+    ),
+    "size 10**30": (CpuJob("tests.echo", {}, size=10**30), "got 1000000000000000000000000000000"),
+    "size a float": (CpuJob("tests.echo", {}, size=1.5), "got 1.5"),  # type: ignore[arg-type]
+    "huge timeout int": (
+        CpuJob("tests.echo", {}, size=1, timeout_s=10**400),
+        "timeout_s must be a number of seconds > 0",
+    ),
+    "unexpected error while encoding": (
+        CpuJob("tests.echo", ItemsRaise(a=1), size=1),
+        "the job could not be checked: RuntimeError: 'items() exploded'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_NEIGHBOURS))
+def test_a_bad_job_is_refused_alone_and_its_neighbours_run(case: str) -> None:
+    r = rig()
+    bad, message = BAD_NEIGHBOURS[case]
+
+    outcomes = r.port.map([job(1, i=0), bad, job(1, i=2)])
+
+    assert [o.status for o in outcomes] == ["ok", "refused", "ok"]
+    assert [outcomes[0].value["i"], outcomes[2].value["i"]] == [0, 2]
+    assert message in outcomes[1].error_message
+    assert outcomes[1].error_type == ("UnknownWorkload" if "name" in case else "InvalidJob")
+    # What the dispatch log stores of it fits its columns.
+    assert 0 <= outcomes[1].size < 2**63
+    assert len(outcomes[1].workload) <= 100
+
+
+def test_a_bad_job_in_a_stream_is_refused_alone() -> None:
+    r = rig()
+    jobs = [("a", job(1, i=0)), ("b", CpuJob("tests.echo", nested(200_000))), ("c", job(1, i=2))]
+
+    outcomes = dict(pair for batch in r.port.stream(jobs) for pair in batch)
+
+    assert {key: o.status for key, o in outcomes.items()} == {
+        "a": "ok",
+        "b": "refused",
+        "c": "ok",
+    }
+
+
+def test_an_error_from_the_policy_source_refuses_only_that_job() -> None:
+    r = rig()
+
+    def policy(job: CpuJob, mode: ExecutorMode | None) -> DispatchPolicy:
+        if job.payload.get("i") == 1:
+            raise LookupError("no flag row for this job")
+        return DispatchPolicy(mode=INTERPRETERS, source="test")
+
+    port = CpuDispatcher(
+        adapters=r.adapters, probe=r.probe, policy_source=policy, tracer=r.port._tracer
+    )
+    outcomes = port.map([job(1, i=0), job(1, i=1), job(1, i=2)])
+
+    assert [o.status for o in outcomes] == ["ok", "refused", "ok"]
+    assert "LookupError: 'no flag row for this job'" in outcomes[1].error_message
+
+
+def test_the_largest_storable_size_is_accepted() -> None:
+    assert rig().port.run(CpuJob("tests.echo", {}, size=2**63 - 1)).status == "ok"
+
+
+def test_a_long_unknown_name_is_logged_shortened() -> None:
+    outcome = rig().port.run(CpuJob("x" * 10_000, {}, size=1))
+    assert outcome.status == "refused"
+    assert len(outcome.workload) <= 100
+    assert len(outcome.error_message) < 1000

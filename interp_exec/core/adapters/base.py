@@ -12,15 +12,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import ClassVar
 
-from interp_exec.core.adapters.worker import WorkerReply
+from interp_exec.core.adapters.worker import JobAborted, WorkerReply
 from interp_exec.core.domain import (
     CpuJob,
     ExecutorMode,
-    InterpExecError,
     JobOutcome,
     JobStatus,
     PreparedJob,
     RunResult,
+    as_refusal,
     build_outcome,
     prepare,
     refused_outcome,
@@ -41,6 +41,14 @@ def ok_result(reply: WorkerReply, total_ms: float) -> RunResult:
         total_ms=total_ms,
         payload_bytes=payload_bytes,
     )
+
+
+def error_identity(exc: BaseException) -> tuple[str, str]:
+    """The type name and message a failed outcome shows: a job that tried to end its
+    worker is reported as what it raised (``SystemExit``), not as ``JobAborted``."""
+    if isinstance(exc, JobAborted):
+        return exc.type_name, exc.message
+    return type(exc).__name__, str(exc)
 
 
 def timed_out_result(timeout_s: float, total_ms: float, where: str) -> RunResult:
@@ -106,8 +114,11 @@ class ExecutionAdapter(ABC):
                 dispatch_id = uuid.uuid4().hex
                 try:
                     prepared = prepare(job, get_workload(job.workload), dispatch_id)
-                except InterpExecError as exc:
-                    refused.append((key, refused_outcome(job, dispatch_id, exc, self.mode.value)))
+                except Exception as exc:
+                    refusal = as_refusal(exc)
+                    refused.append(
+                        (key, refused_outcome(job, dispatch_id, refusal, self.mode.value))
+                    )
                 else:
                     yield (key, prepared), prepared
 

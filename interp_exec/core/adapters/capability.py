@@ -12,6 +12,7 @@ import sys
 import threading
 from concurrent import interpreters
 
+from interp_exec.core.adapters import abandoned
 from interp_exec.core.domain import CapabilityVerdict
 from interp_exec.core.workloads import Workload, all_workloads
 
@@ -57,6 +58,8 @@ class CapabilityProbe:
         self._lock = threading.Lock()
 
     def verdict(self, workload: Workload) -> CapabilityVerdict:
+        if saturated := abandoned.saturation():
+            return CapabilityVerdict(False, saturated, for_now=True)
         if not workload.interpreter_safe:
             return CapabilityVerdict(
                 False, f"workload {workload.name} is declared interpreter_safe=False"

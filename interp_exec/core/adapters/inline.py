@@ -9,7 +9,12 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 
-from interp_exec.core.adapters.base import ExecutionAdapter, ok_result, timed_out_result
+from interp_exec.core.adapters.base import (
+    ExecutionAdapter,
+    error_identity,
+    ok_result,
+    timed_out_result,
+)
 from interp_exec.core.adapters.worker import execute
 from interp_exec.core.domain import ExecutorMode, JobStatus, PreparedJob, RunResult
 
@@ -33,10 +38,13 @@ class InlineAdapter(ExecutionAdapter):
                 prepared.sample,
             )
         except Exception as exc:
+            # Any BaseException of the job's own arrives here as a JobAborted (see
+            # worker.execute); the host's own stops (HOST_STOPS) pass through.
+            error_type, message = error_identity(exc)
             return RunResult(
                 status=JobStatus.FAILED,
-                error_type=type(exc).__name__,
-                error_message=str(exc),
+                error_type=error_type,
+                error_message=message,
                 error_traceback="".join(traceback.format_exception(exc)),
                 total_ms=(time.perf_counter() - started) * 1000,
             )

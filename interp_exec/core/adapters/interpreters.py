@@ -3,15 +3,18 @@
 Workers import the workload modules that passed the capability probe when the
 pool starts, so a warm pool's first job pays no import cost. A running
 subinterpreter cannot be interrupted: a stuck job's pool is shut down without
-waiting and replaced, and the job's thread is left to finish on its own.
+waiting and replaced, and the job's thread is left to finish on its own; past
+``MAX_ABANDONED_INTERPRETERS`` such threads the adapter refuses new jobs
+(``abandoned``).
 """
 
-from concurrent.futures import Executor, InterpreterPoolExecutor
+from concurrent.futures import Executor, Future, InterpreterPoolExecutor
 from concurrent.interpreters import ExecutionFailed
 
+from interp_exec.core.adapters import abandoned
 from interp_exec.core.adapters.capability import is_subinterpreter_refusal, refusal_summary
 from interp_exec.core.adapters.pool import PoolAdapter
-from interp_exec.core.adapters.worker import prepare_worker
+from interp_exec.core.adapters.worker import WorkerReply, prepare_worker
 from interp_exec.core.domain import ExecutorMode
 
 
@@ -30,8 +33,12 @@ class InterpreterPoolAdapter(PoolAdapter):
             initargs=initargs,
         )
 
-    def _stop_stuck(self, executor: Executor) -> None:
+    def _stop_stuck(self, executor: Executor, stuck: Future[WorkerReply]) -> None:
         executor.shutdown(wait=False, cancel_futures=True)
+        abandoned.abandon(stuck)
+
+    def _unavailable(self) -> str:
+        return abandoned.saturation()
 
     def _remote_traceback(self, exc: BaseException) -> str:
         failure = exc if isinstance(exc, ExecutionFailed) else exc.__cause__

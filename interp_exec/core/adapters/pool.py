@@ -6,6 +6,7 @@ Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
         -> concurrent.futures.wait(FIRST_COMPLETED, timeout=nearest deadline)
         -> done: reply or error -> RunResult; overdue: timed_out, the executor is
            abandoned and a fresh one takes its place
+        -> broken pool: the jobs it ran are run again one at a time on a fresh one
         -> free workers refilled from the source, then the finished batch yielded
 
 Keeping at most ``max_workers`` jobs in flight means a job's clock starts when a
@@ -23,18 +24,27 @@ import sys
 import threading
 import time
 from abc import abstractmethod
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass
 from typing import Any
 
-from interp_exec.core.adapters.base import ExecutionAdapter, ModuleList, ok_result, timed_out_result
+from interp_exec.core.adapters.base import (
+    ExecutionAdapter,
+    ModuleList,
+    error_identity,
+    ok_result,
+    timed_out_result,
+)
 from interp_exec.core.adapters.worker import WorkerReply, execute, ping
 from interp_exec.core.domain import JobStatus, PreparedJob, RunResult
 
 # A job whose pool broke under it (a worker crashed, or was killed to stop another,
-# stuck job) may be innocent: it runs again on a fresh pool, this many times at most.
+# stuck job) may be innocent: it runs again on a fresh pool, alone, this many times
+# at most. A job that was the only one running on a pool when it broke, not stopped
+# by us, is what broke it (it called os._exit, or crashed): it fails and is not run
+# again. So a job that kills its process runs once if it ran alone, else twice.
 _MAX_RESUBMITS = 1
 
 
@@ -47,6 +57,10 @@ class _InFlight[K]:
     started: float
     deadline: float | None
     attempts: int
+
+
+def _has_suspect(in_flight: dict[Any, _InFlight[Any]]) -> bool:
+    return any(entry.attempts for entry in in_flight.values())
 
 
 class PoolAdapter(ExecutionAdapter):
@@ -65,15 +79,19 @@ class PoolAdapter(ExecutionAdapter):
         """Make the executor; it must call ``prepare_worker(*initargs)`` in each worker."""
 
     @abstractmethod
-    def _stop_stuck(self, executor: Executor) -> None:
-        """Get rid of an executor one of whose jobs is past its timeout."""
+    def _stop_stuck(self, executor: Executor, stuck: Future[WorkerReply]) -> None:
+        """Get rid of an executor whose job ``stuck`` is past its timeout."""
 
     @abstractmethod
     def _remote_traceback(self, exc: BaseException) -> str:
         """The traceback text of an error raised in a worker."""
 
     def _error_identity(self, exc: BaseException) -> tuple[str, str]:
-        return type(exc).__name__, str(exc)
+        return error_identity(exc)
+
+    def _unavailable(self) -> str:
+        """Why this adapter takes no new job in this process now; empty while it does."""
+        return ""
 
     def _refusal(self, error_type: str, message: str, traceback: str) -> str:
         """A failure that says the worker cannot run such a job at all, in one line
@@ -101,13 +119,16 @@ class PoolAdapter(ExecutionAdapter):
         if executor is not None and owned:
             executor.shutdown(wait=wait, cancel_futures=not wait)
 
-    def _replace(self, executor: Executor, *, stuck: bool) -> None:
+    def _replace(
+        self, executor: Executor, *, stuck: bool, stuck_future: Future[WorkerReply] | None = None
+    ) -> None:
         """Retire ``executor`` if it is still the current one; the next job gets a new one."""
         with self._lock:
             if self._executor is executor:
                 self._executor = None
         if stuck:
-            self._stop_stuck(executor)
+            assert stuck_future is not None
+            self._stop_stuck(executor, stuck_future)
         else:
             executor.shutdown(wait=False, cancel_futures=True)
 
@@ -117,13 +138,18 @@ class PoolAdapter(ExecutionAdapter):
         jobs = iter(source)
         resubmits: deque[tuple[K, PreparedJob, int]] = deque()
         in_flight: dict[Future[WorkerReply], _InFlight[K]] = {}
+        stopped: set[Executor] = set()  # replaced by us to stop a stuck job
         finished: list[tuple[K, RunResult]] = []
         exhausted = False
         while True:
             # Refill the free workers before handing finished results back: the
             # caller's bookkeeping then overlaps the work instead of idling the pool.
-            while len(in_flight) < self.max_workers:
+            # A job run again after its pool broke runs alone: if it breaks the pool
+            # again, it is the one that did, and it is not run a third time.
+            while len(in_flight) < self.max_workers and not _has_suspect(in_flight):
                 if resubmits:
+                    if in_flight:
+                        break
                     key, job, attempts = resubmits.popleft()
                 elif exhausted or (item := next(jobs, None)) is None:
                     exhausted = True
@@ -146,9 +172,11 @@ class PoolAdapter(ExecutionAdapter):
             timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
             done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
             now = time.perf_counter()
+            running_on = Counter(entry.executor for entry in in_flight.values())
             for future in done:
                 entry = in_flight.pop(future)
-                result = self._collect(future, entry, now)
+                ran_alone = running_on[entry.executor] == 1 and entry.executor not in stopped
+                result = self._collect(future, entry, now, ran_alone=ran_alone)
                 if result is None:
                     resubmits.append((entry.key, entry.prepared, entry.attempts + 1))
                 else:
@@ -166,9 +194,14 @@ class PoolAdapter(ExecutionAdapter):
                             ),
                         )
                     )
-                    self._replace(entry.executor, stuck=True)
+                    stopped.add(entry.executor)
+                    self._replace(entry.executor, stuck=True, stuck_future=future)
 
     def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> _InFlight[K] | RunResult:
+        if unavailable := self._unavailable():
+            return RunResult(
+                status=JobStatus.REFUSED, error_type="WorkersUnavailable", error_message=unavailable
+            )
         executor = self.executor()
         started = time.perf_counter()
         try:
@@ -186,23 +219,32 @@ class PoolAdapter(ExecutionAdapter):
         return _InFlight(future, key, job, executor, started, deadline, attempts)
 
     def _collect(
-        self, future: Future[WorkerReply], entry: _InFlight[Any], now: float
+        self, future: Future[WorkerReply], entry: _InFlight[Any], now: float, *, ran_alone: bool
     ) -> RunResult | None:
+        """The result of a finished future; None if the job must run again on a fresh pool.
+
+        The error is read with ``exception()``, not re-raised: whatever a worker sent
+        back, even a ``BaseException``, is the job's failure and never the host's.
+        """
         total_ms = (now - entry.started) * 1000
-        try:
-            reply = future.result()
-        except BrokenExecutor as exc:
+        error = future.exception()
+        if isinstance(error, BrokenExecutor):
             self._replace(entry.executor, stuck=False)
-            if entry.attempts < _MAX_RESUBMITS:
+            if not ran_alone and entry.attempts < _MAX_RESUBMITS:
                 return None
-            return self._failure(exc, entry.started, note=self._broken_note())
-        except Exception as exc:
-            return self._failure(exc, entry.started)
+            return self._failure(error, entry.started, note=self._broken_note(ran_alone))
+        if error is not None:
+            return self._failure(error, entry.started)
         if entry.deadline is not None and now > entry.deadline:
             return timed_out_result(entry.prepared.timeout_s or 0.0, total_ms, "it finished late")
-        return ok_result(reply, total_ms)
+        return ok_result(future.result(), total_ms)
 
-    def _broken_note(self) -> str:
+    def _broken_note(self, ran_alone: bool) -> str:
+        if ran_alone:
+            return (
+                "the worker died abruptly (os._exit, a crash, or killed) while running this "
+                "job alone; it was not run again, and the pool was replaced"
+            )
         return (
             "a worker died abruptly (killed, or crashed) while running this job or one "
             "beside it; the pool was replaced"

@@ -3,14 +3,16 @@
 The fallback for workloads that cannot run in a subinterpreter, and the
 comparison a user would otherwise pick. Unlike a subinterpreter, a stuck child
 can be killed: the pool is killed and replaced, and jobs that were running
-beside the stuck one are run again on the new pool.
+beside the stuck one are run again on the new pool. A job whose process died
+while it ran alone (``os._exit``, a crash) fails with that reason and is not run
+again: it is what ended the process (``pool._MAX_RESUBMITS``).
 """
 
 import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from interp_exec.core.adapters.pool import PoolAdapter
-from interp_exec.core.adapters.worker import prepare_worker
+from interp_exec.core.adapters.worker import WorkerReply, prepare_worker
 from interp_exec.core.domain import ExecutorMode
 
 
@@ -28,7 +30,7 @@ class ProcessPoolAdapter(PoolAdapter):
             initargs=initargs,
         )
 
-    def _stop_stuck(self, executor: Executor) -> None:
+    def _stop_stuck(self, executor: Executor, stuck: Future[WorkerReply]) -> None:
         assert isinstance(executor, ProcessPoolExecutor)
         executor.kill_workers()
         executor.shutdown(wait=False, cancel_futures=True)

@@ -18,7 +18,7 @@ import importlib
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent import interpreters
 from typing import Any
 
@@ -51,10 +51,53 @@ def prepare_worker(sys_path: Sequence[str], modules: Sequence[str]) -> None:
             continue
 
 
+# Exceptions a host raises into its own thread to stop the work it is doing, which
+# therefore pass through a job instead of ending it: django-q2 stops an overdue task
+# with its TimeoutException (a SystemExit) from a SIGALRM handler, in the thread
+# an inline job runs in. Named, not imported: the far side never imports Django.
+HOST_STOPS = frozenset({"django_q.exceptions.TimeoutException"})
+
+
+class JobAborted(Exception):
+    """A workload ended by a ``BaseException`` that is not an ``Exception``.
+
+    ``SystemExit`` (``sys.exit``), ``KeyboardInterrupt`` and ``GeneratorExit``
+    would end the worker that runs the job (a django-q2 worker, a pool's thread or
+    process, the host itself inline), so the job's end is turned into this
+    ordinary error, which every adapter reports as a failed outcome by the
+    original type name and message.
+    """
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(type_name, message)
+        self.type_name = type_name
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.type_name}: {self.message}"
+
+
+def is_host_stop(exc: BaseException) -> bool:
+    return any(f"{c.__module__}.{c.__qualname__}" in HOST_STOPS for c in type(exc).__mro__)
+
+
 def execute(
     module: str, qualname: str, payload_json: str, sample: SampleCall | None = None
 ) -> WorkerReply:
-    func = _resolve(module, qualname)
+    """Run one job; a job that tries to end its worker fails instead (``JobAborted``)."""
+    try:
+        return _run(module, qualname, payload_json, sample)
+    except Exception:
+        raise
+    except BaseException as exc:
+        if is_host_stop(exc):
+            raise
+        message = str(exc) or f"{type(exc).__name__} with no message"
+        raise JobAborted(type(exc).__name__, f"{message} (a job cannot end its worker)") from exc
+
+
+def _run(module: str, qualname: str, payload_json: str, sample: SampleCall | None) -> WorkerReply:
+    func: Callable[[Any], Any] = _resolve(module, qualname)
     if sample is None:
         payload = json.loads(payload_json)
         payload_bytes = len(payload_json.encode())

@@ -9,6 +9,7 @@ from interp_exec.core.domain.errors import (
     InterpExecError,
     InvalidJob,
     PayloadTooLarge,
+    QueueLimitReached,
     UnknownExecutorMode,
     UnknownWorkload,
 )
@@ -19,7 +20,9 @@ from interp_exec.core.domain.execution import (
     PreparedJob,
     RunResult,
     SampleCall,
+    as_refusal,
     build_outcome,
+    payload_to_json,
     prepare,
     refused_outcome,
 )
@@ -45,6 +48,7 @@ __all__ = [
     "JsonPayload",
     "PayloadTooLarge",
     "PreparedJob",
+    "QueueLimitReached",
     "Route",
     "RunResult",
     "SampleCall",
@@ -52,8 +56,10 @@ __all__ = [
     "UnknownExecutorMode",
     "UnknownWorkload",
     "Workload",
+    "as_refusal",
     "build_outcome",
     "decide_route",
+    "payload_to_json",
     "prepare",
     "refused_outcome",
 ]

@@ -1,8 +1,25 @@
 """One family of errors; each message says what was wrong and what to do."""
 
+import reprlib
+from typing import Any
+
+# What an error message shows of a bad value: enough to recognise it, never a
+# megabyte of it, and never an error of its own (a deep list, a huge int).
+_SHOWN = reprlib.Repr(maxlevel=3, maxstring=60, maxother=60, maxlong=40)
+
 
 class InterpExecError(Exception):
     """Base of every error this app raises on purpose."""
+
+
+def shown(value: Any) -> str:
+    """A short, safe rendering of a bad value for an error message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a whole number of {value.bit_length()} bits"
+    try:
+        return _SHOWN.repr(value)
+    except Exception:
+        return f"a {type(value).__name__}"
 
 
 class UnknownExecutorMode(InterpExecError, ValueError):
@@ -19,6 +36,10 @@ class InvalidJob(InterpExecError, ValueError):
 
 class PayloadTooLarge(InvalidJob):
     """A payload above the policy's ``max_payload_bytes``."""
+
+
+class QueueLimitReached(InterpExecError):
+    """A user who already has ``MAX_QUEUED_PER_USER`` jobs queued or running."""
 
 
 class WorkloadRegistrationError(InterpExecError):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from interp_exec.core.domain.errors import InterpExecError, InvalidJob
+from interp_exec.core.domain.errors import InterpExecError, InvalidJob, shown
 from interp_exec.core.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
 from interp_exec.core.domain.modes import ExecutorMode
 from interp_exec.core.domain.policy import CapabilityVerdict
@@ -61,17 +61,22 @@ class RunResult:
     interpreter_refusal: str = ""
 
 
+# The largest size a job may have: what ``DispatchLog.size`` (a BigIntegerField) stores.
+MAX_SIZE = 2**63 - 1
+# The longest workload name ``DispatchLog.workload`` stores; a refused job's longer
+# or non-text name is logged shortened.
+MAX_NAME_LENGTH = 100
+
+
 def prepare(job: CpuJob, workload: Workload, dispatch_id: str | None = None) -> PreparedJob:
     """Check a job of ``workload`` and encode its payload; raise an ``InterpExecError``
     if it is bad."""
-    if isinstance(job.size, bool) or not isinstance(job.size, int) or job.size < 0:
-        raise InvalidJob(f"size must be a whole number >= 0, got {job.size!r}")
-    if job.timeout_s is not None and not (
-        isinstance(job.timeout_s, int | float)
-        and math.isfinite(job.timeout_s)
-        and job.timeout_s > 0
-    ):
-        raise InvalidJob(f"timeout_s must be a number of seconds > 0, got {job.timeout_s!r}")
+    if not is_storable_size(job.size):
+        raise InvalidJob(
+            f"size must be a whole number >= 0 and at most {MAX_SIZE}, got {shown(job.size)}"
+        )
+    if job.timeout_s is not None and not _is_positive_seconds(job.timeout_s):
+        raise InvalidJob(f"timeout_s must be a number of seconds > 0, got {shown(job.timeout_s)}")
     dispatch_id = dispatch_id or uuid.uuid4().hex
     if isinstance(job.payload, JsonPayload):
         text = job.payload.text
@@ -83,13 +88,36 @@ def prepare(job: CpuJob, workload: Workload, dispatch_id: str | None = None) -> 
         payload: Any = workload.sample(job.size, job.payload.seed)
     else:
         payload = job.payload
-    try:
-        payload_json = json.dumps(payload, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidJob(f"payload is not JSON-compatible: {exc}") from None
+    payload_json = payload_to_json(payload)
     return PreparedJob(
         dispatch_id, job, workload, payload_json, len(payload_json.encode()), job.timeout_s
     )
+
+
+def payload_to_json(payload: Any) -> str:
+    """The payload as JSON text; ``InvalidJob`` saying why when it cannot be."""
+    try:
+        return json.dumps(payload, allow_nan=False)
+    except RecursionError:
+        raise InvalidJob(
+            "the payload is nested too deeply to encode as JSON (lists or objects inside "
+            "each other deeper than the encoder can follow); flatten it"
+        ) from None
+    except (TypeError, ValueError) as exc:
+        raise InvalidJob(f"payload is not JSON-compatible: {exc}") from None
+
+
+def is_storable_size(size: Any) -> bool:
+    return isinstance(size, int) and not isinstance(size, bool) and 0 <= size <= MAX_SIZE
+
+
+def _is_positive_seconds(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return value > 0 and math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _sample_call(workload: Workload, size: int, seed: int) -> SampleCall | None:
@@ -101,19 +129,34 @@ def _sample_call(workload: Workload, size: int, seed: int) -> SampleCall | None:
     return workload.sample.__module__, qualname, size, seed
 
 
+def as_refusal(exc: Exception) -> InterpExecError:
+    """What a job is refused with when checking it raised ``exc``: an error raised on
+    purpose as it is, any other (a bug, a hostile value) as an ``InvalidJob`` naming
+    it, so that one bad job is refused alone and never takes its neighbours down."""
+    if isinstance(exc, InterpExecError):
+        return exc
+    return InvalidJob(f"the job could not be checked: {type(exc).__name__}: {shown(str(exc))}")
+
+
 def refused_outcome(
     job: CpuJob, dispatch_id: str, error: InterpExecError, mode_requested: str
 ) -> JobOutcome:
     return JobOutcome(
         dispatch_id=dispatch_id,
-        workload=str(job.workload),
+        workload=_storable_name(job.workload),
         status=JobStatus.REFUSED,
         mode_requested=mode_requested,
         mode_used="",
-        size=job.size if isinstance(job.size, int) else 0,
+        size=job.size if is_storable_size(job.size) else 0,
         error_type=type(error).__name__,
         error_message=str(error),
     )
+
+
+def _storable_name(name: Any) -> str:
+    if isinstance(name, str) and len(name) <= MAX_NAME_LENGTH:
+        return name
+    return shown(name)[:MAX_NAME_LENGTH]
 
 
 def build_outcome(

@@ -45,10 +45,15 @@ class DispatchPolicy:
 
 @dataclass(frozen=True, slots=True)
 class CapabilityVerdict:
-    """Whether a workload's imports load in a subinterpreter, and if not, why."""
+    """Whether a workload's imports load in a subinterpreter, and if not, why.
+
+    ``for_now``: not about the workload but about this process at the moment (it
+    takes no subinterpreter jobs while too many abandoned ones still run).
+    """
 
     interpreter_safe: bool
     reason: str = ""
+    for_now: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ def decide_route(
         )
     if requested is ExecutorMode.INTERPRETERS:
         capability = verdict()
+        if capability.for_now:
+            return Route(policy.fallback_mode, f"subinterpreters unavailable: {capability.reason}")
         if not capability.interpreter_safe:
             return Route(policy.fallback_mode, f"not interpreter-safe: {capability.reason}")
     return Route(requested)

@@ -10,7 +10,7 @@ import importlib
 import threading
 from collections.abc import Callable, Iterable
 
-from interp_exec.core.domain.errors import UnknownWorkload, WorkloadRegistrationError
+from interp_exec.core.domain.errors import UnknownWorkload, WorkloadRegistrationError, shown
 from interp_exec.core.domain.workload import SampleFunc, Workload, WorkloadFunc
 
 SHIPPED_MODULES = (
@@ -87,11 +87,18 @@ def load_configured_workloads() -> list[Workload]:
 
 
 def get_workload(name: str) -> Workload:
+    known = ", ".join(sorted(_registry)) or "none"
+    if not isinstance(name, str):
+        raise UnknownWorkload(
+            f"a workload is named by text, got {shown(name)} ({type(name).__name__}); "
+            f"registered workloads: {known}"
+        )
     try:
         return _registry[name]
     except KeyError:
-        known = ", ".join(sorted(_registry)) or "none"
-        raise UnknownWorkload(f"unknown workload {name!r}; registered workloads: {known}") from None
+        raise UnknownWorkload(
+            f"unknown workload {shown(name)}; registered workloads: {known}"
+        ) from None
 
 
 def all_workloads() -> list[Workload]:
