@@ -7,7 +7,6 @@ of a sampled job is not stored: ``sample(size, seed)`` is deterministic, so the
 worker rebuilds it from the seed.
 """
 
-import json
 import uuid
 from typing import Any
 
@@ -16,12 +15,22 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
-from interp_exec.core.domain import CpuJob, InvalidJob, PayloadTooLarge
+from interp_exec.core import conf
+from interp_exec.core.domain import (
+    CpuJob,
+    InvalidJob,
+    PayloadTooLarge,
+    QueueLimitReached,
+    payload_to_json,
+)
+from interp_exec.core.domain.errors import shown
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import Workload, get_workload, load_configured_workloads
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
 MAX_JOB_SIZE = 1_000_000
+# The largest seed CpuJobRecord.seed (an IntegerField) stores.
+MAX_SEED = 2**31 - 1
 # A sample this many units long estimates bytes per unit, so a size far over the
 # payload limit is refused without building a payload of hundreds of megabytes.
 _ESTIMATE_UNITS = 256
@@ -37,16 +46,21 @@ def queue_cpu_job(
     payload: Any = None,
     user: AbstractBaseUser | AnonymousUser | None = None,
 ) -> CpuJobRecord:
-    """Store a job and queue its task; raises an ``InterpExecError`` for a bad job.
+    """Store a job and queue its task; raises an ``InterpExecError`` for a bad job (of
+    any type: nothing else escapes a bad argument) or past the user's queue limit,
+    and then stores nothing.
 
     Give ``payload`` to run on your own data, else the workload's sample for
     ``seed`` (blank: 0) is used.
     """
     load_configured_workloads()
     definition = get_workload(workload)
-    if isinstance(size, bool) or not 1 <= size <= MAX_JOB_SIZE:
-        raise InvalidJob(f"size must be a whole number from 1 to {MAX_JOB_SIZE}, got {size!r}")
+    _check_whole_number("size", size, 1, MAX_JOB_SIZE)
+    if seed is not None:
+        _check_whole_number("seed", seed, 0, MAX_SEED)
     user_id = user.pk if user is not None and user.is_authenticated else None
+    if user_id is not None:
+        _check_queue_limit(user_id)
     job = CpuJob(workload, payload, size=size, user_id=user_id)
     limit = policy_for(job).max_payload_bytes
     if payload is None:
@@ -98,6 +112,33 @@ def _enqueue(record: CpuJobRecord) -> None:
     _logger.info("cpu.job_queued", job_id=str(record.pk), task_id=task_id)
 
 
+def _check_whole_number(name: str, value: Any, low: int, high: int) -> None:
+    """A real int in range: not a bool, not 1.5 (nothing is rounded), no more than the
+    database column stores."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidJob(f"{name} must be a whole number from {low} to {high}, got {shown(value)}")
+
+
+def _check_queue_limit(user_id: int) -> None:
+    """Refuse a job past the user's ``MAX_QUEUED_PER_USER`` queued or running jobs.
+
+    Counted before the job is stored, without a lock: two requests of one user at
+    the same instant may both pass, so the limit can be overshot by the requests in
+    flight at once, never by more.
+    """
+    limit = conf.get_setting("MAX_QUEUED_PER_USER")
+    if limit is None:
+        return
+    waiting = CpuJobRecord.objects.filter(
+        created_by_id=user_id, status__in=[JobRecordStatus.QUEUED, JobRecordStatus.RUNNING]
+    ).count()
+    if waiting >= limit:
+        raise QueueLimitReached(
+            f"you already have {waiting} jobs queued or running, the most one person may "
+            f"have at once ({limit}); wait for some of them to finish, then try again"
+        )
+
+
 def _sample_bytes(workload: Workload, size: int, seed: int, limit: int) -> int:
     probe_units = min(size, _ESTIMATE_UNITS)
     estimate = _json_bytes(workload.sample(probe_units, seed)) * size // probe_units
@@ -107,7 +148,4 @@ def _sample_bytes(workload: Workload, size: int, seed: int, limit: int) -> int:
 
 
 def _json_bytes(payload: Any) -> int:
-    try:
-        return len(json.dumps(payload, allow_nan=False).encode())
-    except (TypeError, ValueError) as exc:
-        raise InvalidJob(f"the payload is not JSON-compatible: {exc}") from None
+    return len(payload_to_json(payload).encode())

@@ -13,6 +13,7 @@ from interp_exec.models import CpuJobRecord
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.web.job_status import job_status
+from tests.unit.hostile_values import nested
 
 
 def test_an_explicit_payload_is_stored_and_run_as_given(
@@ -39,6 +40,24 @@ def test_an_explicit_payload_is_stored_and_run_as_given(
             {"workload": "tests.echo", "size": 1, "payload": {"x": float("nan")}},
             InvalidJob,
             "JSON",
+        ),
+        ({"workload": "tests.echo", "size": 1.5}, InvalidJob, "size must be a whole number"),
+        ({"workload": "tests.echo", "size": 2.0}, InvalidJob, "got 2.0"),
+        ({"workload": "tests.echo", "size": "3"}, InvalidJob, "got '3'"),
+        ({"workload": "tests.echo", "size": None}, InvalidJob, "got None"),
+        ({"workload": "tests.echo", "size": 10**30}, InvalidJob, "from 1 to 1000000"),
+        ({"workload": "tests.echo", "size": 10**5000}, InvalidJob, "a whole number of"),
+        ({"workload": "tests.echo", "size": 1, "seed": 1.5}, InvalidJob, "seed must be"),
+        ({"workload": "tests.echo", "size": 1, "seed": -1}, InvalidJob, "from 0 to 2147483647"),
+        ({"workload": "tests.echo", "size": 1, "seed": 2**31}, InvalidJob, "got 2147483648"),
+        ({"workload": "tests.echo", "size": 1, "seed": True}, InvalidJob, "got True"),
+        ({"workload": "tests.echo", "size": 1, "seed": "1"}, InvalidJob, "got '1'"),
+        ({"workload": ["tests.echo"], "size": 1}, UnknownWorkload, "named by text"),
+        ({"workload": None, "size": 1}, UnknownWorkload, "named by text"),
+        (
+            {"workload": "tests.echo", "size": 1, "payload": nested(200_000)},
+            InvalidJob,
+            "nested too deeply",
         ),
     ],
 )
