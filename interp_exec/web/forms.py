@@ -4,9 +4,8 @@ from django import forms
 
 from interp_exec.core.workloads import load_configured_workloads
 
-# MAX_SEED is re-exported: the form's bound is the service's (tests/fuzz reads it here).
-from interp_exec.task_queue.queueing import MAX_JOB_SIZE
-from interp_exec.task_queue.queueing import MAX_SEED as MAX_SEED
+# The form's bound is the service's.
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, MAX_SEED
 
 
 def workload_choices() -> list[tuple[str, str]]:

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.models import CpuJobRecord
-from interp_exec.task_queue.queueing import MAX_JOB_SIZE
-from interp_exec.web.forms import MAX_SEED
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, MAX_SEED
 from tests.fuzz.strategies import FUZZ, bad_whole_number, none_of
 
 WORKLOADS = {w.name for w in load_configured_workloads()}
