@@ -59,14 +59,17 @@ def is_active_for_job(flag: ExecutorFlag, job: CpuJob) -> bool:
 def policy_from_flags(job: CpuJob, fixed_mode: ExecutorMode | None) -> DispatchPolicy:
     base = settings_policy(job, fixed_mode)
     snapshot = current_flags()
-    if snapshot.kill_switch_on:
-        return dataclasses.replace(
-            base, mode=ExecutorMode.INLINE, source=f"switch {KILL_SWITCH} is on"
-        )
     default = snapshot.flag(DEFAULT_FLAG)
     flag = snapshot.flag(flag_name(job.workload))
     if flag.pk is None:
         flag = default
+    # An untrusted workload stays in processes even under the kill switch: inline,
+    # its job could take the worker down with it. cpu.default's marks every workload.
+    isolated = bool(flag.untrusted or default.untrusted)
+    if snapshot.kill_switch_on:
+        return dataclasses.replace(
+            base, mode=ExecutorMode.INLINE, isolated=isolated, source=f"switch {KILL_SWITCH} is on"
+        )
     if flag.pk is None:
         return base
 
@@ -86,6 +89,7 @@ def policy_from_flags(job: CpuJob, fixed_mode: ExecutorMode | None) -> DispatchP
         max_workers=_first_set(default.max_workers, base.max_workers),
         timeout_s=_first_set(flag.timeout_s, default.timeout_s, base.timeout_s),
         processes_enabled=base.processes_enabled,
+        isolated=isolated,
         source=source,
     )
 

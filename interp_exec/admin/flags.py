@@ -141,12 +141,14 @@ class ExecutorFlagAdmin(FlagAdmin):
             {
                 "description": (
                     "Where those jobs run and within which limits. A blank limit inherits "
-                    f"{DEFAULT_FLAG}'s, then the site's INTERP_EXEC settings. Saved changes "
-                    f"apply to the next job, in running workers too. The switch "
-                    f"{KILL_SWITCH} (under Switches) overrides every flag: all jobs inline."
+                    f"{DEFAULT_FLAG}'s, then the site's INTERP_EXEC settings. Running workers "
+                    "apply a saved change within INTERP_EXEC_FLAG_REFRESH_S (1 s). The switch "
+                    f"{KILL_SWITCH} (under Switches) overrides every flag: all jobs inline, "
+                    "but an untrusted workload's, which stay in processes."
                 ),
                 "fields": (
                     "mode",
+                    "untrusted",
                     "min_task_size",
                     "max_payload_bytes",
                     "max_workers",
@@ -156,9 +158,11 @@ class ExecutorFlagAdmin(FlagAdmin):
         ),
     )
     readonly_fields = ("created", "modified")
-    list_display = (
+    # waffle's FlagAdmin types list_display as its own eight-tuple.
+    list_display = (  # type: ignore[assignment]
         "name",
         "mode",
+        "untrusted",
         "applies_to",
         "min_task_size",
         "max_payload_bytes",

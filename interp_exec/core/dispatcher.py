@@ -33,6 +33,7 @@ from interp_exec.core.domain import (
     CpuJob,
     DispatchPolicy,
     ExecutorMode,
+    IsolationUnavailable,
     JobOutcome,
     PayloadTooLarge,
     PreparedJob,
@@ -152,6 +153,12 @@ class CpuDispatcher:
                 raise PayloadTooLarge(
                     f"payload is {prepared.payload_bytes} bytes, over max_payload_bytes "
                     f"{policy.max_payload_bytes}; split the job or raise the limit on its flag"
+                )
+            if policy.isolated and not policy.processes_enabled:
+                raise IsolationUnavailable(
+                    f"{prepared.workload.name} is isolated (its flag says untrusted): its "
+                    "jobs run only in processes, and processes are turned off "
+                    "(INTERP_EXEC_PROCESSES_ENABLED)"
                 )
         except Exception as exc:
             outcome = refused_outcome(job, dispatch_id, as_refusal(exc), requested.value)

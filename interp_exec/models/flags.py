@@ -52,6 +52,14 @@ class ExecutorFlag(AbstractUserFlag):
             "so set it on cpu.default). Blank: the number of cores."
         ),
     )
+    untrusted = models.BooleanField(
+        default=False,
+        help_text=(
+            "Its jobs may crash or kill the process that runs them: they run only in a "
+            "process pool, whatever the mode, size or kill switch, and are refused when "
+            "processes are turned off. Set on cpu.default: every workload."
+        ),
+    )
     timeout_s = models.FloatField(
         null=True,
         blank=True,

@@ -338,3 +338,39 @@ def test_a_long_unknown_name_is_logged_shortened() -> None:
     assert outcome.status == "refused"
     assert len(outcome.workload) <= 100
     assert len(outcome.error_message) < 1000
+
+
+@pytest.mark.parametrize("mode", [INLINE, INTERPRETERS])
+def test_an_isolated_workload_runs_in_processes_whatever_the_mode_and_size(
+    mode: ExecutorMode,
+) -> None:
+    r = rig(isolated=True, min_task_size=100)
+    r.port = CpuDispatcher(
+        adapters=r.adapters,
+        probe=r.probe,
+        policy_source=lambda job, fixed: DispatchPolicy(
+            mode=mode, isolated=True, min_task_size=100
+        ),
+        tracer=tracing.DispatchTracer([r.sink]),
+    )
+
+    outcome = r.port.run(job(size=1))
+
+    assert (outcome.status, outcome.mode_used) == ("ok", "processes")
+    assert outcome.fallback_reason.startswith("isolated: this workload's jobs may bring down")
+    assert (r.adapters.ran(INLINE), r.adapters.ran(INTERPRETERS), r.adapters.ran(PROCESSES)) == (
+        0,
+        0,
+        1,
+    )
+    assert r.probe.asked == []
+
+
+def test_an_isolated_workload_is_refused_when_processes_are_off() -> None:
+    r = rig(isolated=True, processes_enabled=False)
+
+    outcome = r.port.run(job())
+
+    assert (outcome.status, outcome.error_type) == ("refused", "IsolationUnavailable")
+    assert "processes are turned off" in outcome.error_message
+    assert sum(r.adapters.ran(mode) for mode in ExecutorMode) == 0

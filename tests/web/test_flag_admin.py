@@ -207,6 +207,13 @@ def test_the_change_form_groups_and_explains_the_executor_fields(admin_client: C
     body = response.content.decode()
 
     executor = [f.field.name for f in fieldsets["Executor"]]
-    assert executor == ["mode", "min_task_size", "max_payload_bytes", "max_workers", "timeout_s"]
+    assert executor == [
+        "mode",
+        "untrusted",
+        "min_task_size",
+        "max_payload_bytes",
+        "max_workers",
+        "timeout_s",
+    ]
     assert "round trip would cost more than it saves" in body
     assert "the same job always gets the same answer" in body

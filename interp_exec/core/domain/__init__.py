@@ -8,6 +8,7 @@ routing rules stay testable as plain functions.
 from interp_exec.core.domain.errors import (
     InterpExecError,
     InvalidJob,
+    IsolationUnavailable,
     PayloadTooLarge,
     QueueLimitReached,
     UnknownExecutorMode,
@@ -43,6 +44,7 @@ __all__ = [
     "ExecutorMode",
     "InterpExecError",
     "InvalidJob",
+    "IsolationUnavailable",
     "JobOutcome",
     "JobStatus",
     "JsonPayload",

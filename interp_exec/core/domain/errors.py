@@ -38,6 +38,10 @@ class PayloadTooLarge(InvalidJob):
     """A payload above the policy's ``max_payload_bytes``."""
 
 
+class IsolationUnavailable(InterpExecError):
+    """An isolated (untrusted) workload's job while processes are turned off."""
+
+
 class QueueLimitReached(InterpExecError):
     """A user who already has ``MAX_QUEUED_PER_USER`` jobs queued or running."""
 

@@ -25,6 +25,8 @@ class DispatchPolicy:
     max_workers: int = 1
     timeout_s: float | None = None
     processes_enabled: bool = True
+    # Jobs that may bring down the process running them: only ever in processes.
+    isolated: bool = False
     source: str = "settings"
 
     def __post_init__(self) -> None:
@@ -73,6 +75,12 @@ def decide_route(
 ) -> Route:
     """Pick the adapter for a job; ``verdict`` is only called when it matters."""
     requested = policy.mode
+    if policy.isolated and requested is not ExecutorMode.PROCESSES:
+        return Route(
+            ExecutorMode.PROCESSES,
+            "isolated: this workload's jobs may bring down the process that runs them, "
+            "so they run only in processes",
+        )
     if requested is ExecutorMode.INLINE:
         return Route(requested)
     if size < policy.min_task_size:
