@@ -4,7 +4,9 @@
   the admin lists every switch it can turn on; and, with django-q2, the schedule
   of the lease sweep (``interp_exec.task_queue.sweep``).
 - django-q2's ``post_spawn`` (sent inside each worker process, after the fork):
-  start that process's own pools, those the flags send jobs to. A pool made
+  queue again the jobs of this host's workers that died (a new worker is often
+  the replacement of one that did; see ``task_queue.sweep``), then start that
+  process's own pools, those the flags send jobs to. A pool made
   before the fork would be unusable in the child (its threads stay behind in the
   parent), so each worker builds its own, before its first task, instead of
   inside it.
@@ -39,6 +41,13 @@ def warm_worker_pool(proc_name: str = "", **kwargs: Any) -> None:
     """Best effort: a worker that fails to warm up still serves, and warms on its first job."""
     # A snapshot of the flags inherited through the fork is as old as the parent's.
     forget_flags()
+    try:
+        # Imported here: the task queue's modules need django-q2.
+        from interp_exec.task_queue.sweep import recover_jobs_of_dead_workers
+
+        recover_jobs_of_dead_workers()
+    except Exception:
+        _logger.exception("cpu.dead_worker_recovery_failed", proc_name=proc_name)
     try:
         pools = wiring.warm_up()
     except Exception:

@@ -51,8 +51,13 @@ class ClaimedJob:
 
 
 def worker_name() -> str:
-    """``host:pid`` of this process: which worker holds a job, for people and tests."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """``host:pid`` of this process: which worker holds a job, for people and the sweep."""
+    return f"{this_host()}{os.getpid()}"
+
+
+def this_host() -> str:
+    """The ``host:`` that starts the names of this host's workers."""
+    return f"{socket.gethostname()}:"
 
 
 def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:

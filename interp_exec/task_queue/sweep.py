@@ -8,8 +8,17 @@ after ``migrate``) runs ``sweep_expired_jobs`` every minute, and it looks only
 at the job records::
 
     running, lease expired --attempts < JOB_MAX_ATTEMPTS--> queued, task sent again
-                           --otherwise--------------------> failed: "the worker ... died N times"
+    or its worker on this      (the cause noted on it)
+    host is dead           --otherwise--------------------> failed: "the worker ... died N times"
     queued and unclaimed for QUEUED_GRACE_S --------------> task sent again
+
+A lease outlasts the longest a task may run (12 minutes with the defaults), so
+the sweep does not wait for it where it can tell sooner: a job claimed by a
+worker process of this host that no longer exists lost its worker now. Every new
+q2 worker process runs that check as it starts (``recover_jobs_of_dead_workers``,
+from ``receivers``): django-q2 starts a new one right after one dies, so a job
+that killed its worker is queued again, or failed, within seconds, with the cause
+on the record.
 
 Each change is one conditional UPDATE that matches only the state the sweep
 read, so two sweeps at once (several clusters, or a test calling it) change a
@@ -22,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import psutil
 import structlog
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +39,7 @@ from django.utils import timezone
 from interp_exec import metrics
 from interp_exec.core import conf
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.task_queue.job_claims import this_host
 from interp_exec.task_queue.queueing import send_job_task
 
 SWEEP_TASK = "interp_exec.sweep.sweep_expired_jobs"
@@ -66,14 +77,8 @@ def sweep_expired_jobs() -> SweepReport:
     ).values_list("pk", "attempts", "claimed_by")[:SWEEP_BATCH]
     for pk, attempts, worker in expired:
         seen = Q(status=JobRecordStatus.RUNNING, lease_expires_at__lt=now, attempts=attempts)
-        log = _logger.bind(job_id=str(pk), attempts=attempts, worker=worker)
-        if attempts >= limit:
-            if _give_up(pk, seen, attempts, limit, worker, now):
-                report.failed.append(str(pk))
-                log.error("cpu.job_worker_lost", max_attempts=limit)
-        elif _move(pk, seen, status=JobRecordStatus.QUEUED, lease_expires_at=None, queued_at=now):
-            report.requeued.append(str(pk))
-            log.warning("cpu.job_requeued", reason="lease expired", task_id=_send(pk))
+        _recover(pk, seen, attempts, worker, "its lease expired", report, now)
+    _recover_dead_workers(report, now)
 
     stale = CpuJobRecord.objects.filter(
         status=JobRecordStatus.QUEUED, queued_at__lt=now - conf.queued_grace()
@@ -100,6 +105,62 @@ def sweep_expired_jobs() -> SweepReport:
     else:
         _logger.debug("cpu.sweep_finished", **report.counts())
     return report
+
+
+def recover_jobs_of_dead_workers() -> SweepReport:
+    """Queue again (or fail) the jobs that worker processes of this host, now gone, held."""
+    report = SweepReport()
+    _recover_dead_workers(report, timezone.now())
+    if report.requeued or report.failed:
+        _logger.info("cpu.dead_workers_recovered", **report.counts())
+    return report
+
+
+def _recover_dead_workers(report: SweepReport, now: datetime) -> None:
+    host = this_host()
+    held_here = CpuJobRecord.objects.filter(
+        status=JobRecordStatus.RUNNING, claimed_by__startswith=host
+    ).values_list("pk", "attempts", "claimed_by")[:SWEEP_BATCH]
+    for pk, attempts, worker in held_here:
+        if psutil.pid_exists(int(worker.removeprefix(host))):
+            continue
+        seen = Q(status=JobRecordStatus.RUNNING, attempts=attempts, claimed_by=worker)
+        _recover(pk, seen, attempts, worker, "its worker process is gone", report, now)
+
+
+def _recover(
+    pk: uuid.UUID,
+    seen: Q,
+    attempts: int,
+    worker: str,
+    why: str,
+    report: SweepReport,
+    now: datetime,
+) -> None:
+    """A running job whose worker was lost: queued again with the cause noted, or failed."""
+    limit = conf.max_attempts()
+    log = _logger.bind(job_id=str(pk), attempts=attempts, worker=worker)
+    if attempts >= limit:
+        if _give_up(pk, seen, attempts, limit, worker, now):
+            report.failed.append(str(pk))
+            log.error("cpu.job_worker_lost", max_attempts=limit, reason=why)
+        return
+    cause = (
+        f"run {attempts} of {limit} did not finish: {why} (worker {worker}); "
+        "queued again. If the job itself kills its worker, mark its workload untrusted."
+    )
+    moved = _move(
+        pk,
+        seen,
+        status=JobRecordStatus.QUEUED,
+        lease_expires_at=None,
+        queued_at=now,
+        error_type="WorkerLost",
+        error_message=cause,
+    )
+    if moved:
+        report.requeued.append(str(pk))
+        log.warning("cpu.job_requeued", reason=why, task_id=_send(pk))
 
 
 def ensure_sweep_schedule() -> bool:

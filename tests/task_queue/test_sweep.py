@@ -1,5 +1,6 @@
 """The lease sweep: a job whose task or worker was lost is queued again, or ends failed."""
 
+import subprocess
 from collections.abc import MutableMapping
 from datetime import timedelta
 from typing import Any
@@ -11,11 +12,16 @@ from django.utils.module_loading import import_string
 from django_q.models import OrmQ, Schedule
 
 from interp_exec.core.conf import lease_duration, queued_grace
-from interp_exec.models import DispatchLog
+from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.task_queue import sweep
 from interp_exec.task_queue.drain import run_cpu_job
-from interp_exec.task_queue.job_claims import claim
-from interp_exec.task_queue.sweep import SWEEP_TASK, ensure_sweep_schedule, sweep_expired_jobs
+from interp_exec.task_queue.job_claims import claim, this_host, worker_name
+from interp_exec.task_queue.sweep import (
+    SWEEP_TASK,
+    ensure_sweep_schedule,
+    recover_jobs_of_dead_workers,
+    sweep_expired_jobs,
+)
 from interp_exec.web.job_status import job_status
 from tests.factories import job_record
 
@@ -183,3 +189,54 @@ def test_migrate_schedules_the_sweep_every_minute_and_keeps_an_admins_change() -
     Schedule.objects.filter(pk=schedule.pk).update(minutes=5)
     assert ensure_sweep_schedule() is False
     assert list(Schedule.objects.filter(func=SWEEP_TASK).values_list("minutes", flat=True)) == [5]
+
+
+@pytest.fixture
+def dead_worker() -> str:
+    """The name a worker of this host had, whose process has exited."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return f"{this_host()}{process.pid}"
+
+
+def test_a_job_of_a_dead_worker_of_this_host_is_queued_again_at_once_with_the_cause(
+    dead_worker: str,
+) -> None:
+    live_lease = timezone.now() + timedelta(minutes=10)
+    lost = job_record(
+        status="running", attempts=1, lease_expires_at=live_lease, claimed_by=dead_worker
+    )
+    alive = job_record(
+        status="running", attempts=1, lease_expires_at=live_lease, claimed_by=worker_name()
+    )
+    elsewhere = job_record(
+        status="running", attempts=1, lease_expires_at=live_lease, claimed_by="host-b:1"
+    )
+
+    report = recover_jobs_of_dead_workers()
+
+    lost.refresh_from_db()
+    assert report.requeued == [str(lost.pk)]
+    assert (lost.status, lost.lease_expires_at, lost.error_type) == ("queued", None, "WorkerLost")
+    assert f"run 1 of 3 did not finish: its worker process is gone (worker {dead_worker})" in (
+        lost.error_message
+    )
+    statuses = dict(CpuJobRecord.objects.values_list("pk", "status"))
+    assert (statuses[alive.pk], statuses[elsewhere.pk]) == ("running", "running")
+
+    assert run_cpu_job(lost.pk) == "ok"
+    lost.refresh_from_db()
+    assert (lost.status, lost.attempts, lost.error_message) == ("ok", 2, "")
+
+
+def test_a_dead_worker_s_job_on_its_last_run_ends_failed(dead_worker: str) -> None:
+    lost = job_record(
+        status="running", attempts=3, lease_expires_at=ago(-600), claimed_by=dead_worker
+    )
+
+    report = sweep_expired_jobs()
+
+    lost.refresh_from_db()
+    assert report.failed == [str(lost.pk)]
+    assert (lost.status, lost.error_type) == ("failed", "WorkerLost")
+    assert "died 3 times" in lost.error_message

@@ -1,5 +1,7 @@
 """Each qcluster worker warms its own pools, those the flags send jobs to, when it starts."""
 
+import subprocess
+
 import pytest
 import structlog
 from django_q.signals import post_spawn
@@ -7,6 +9,8 @@ from django_q.signals import post_spawn
 from interp_exec.core import wiring
 from interp_exec.core.adapters.pool import PoolAdapter
 from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
+from interp_exec.task_queue.job_claims import this_host
+from tests.factories import job_record
 from tests.flag_helpers import set_flag
 
 
@@ -52,3 +56,14 @@ def test_a_failed_warm_up_is_logged_and_the_worker_carries_on(
     (failure,) = [entry for entry in logs if entry["event"] == "cpu.worker_warm_up_failed"]
     assert failure["log_level"] == "error"
     assert failure["proc_name"] == "Process-2"
+
+
+def test_a_starting_worker_queues_again_what_a_dead_worker_of_this_host_held() -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    lost = job_record(status="running", attempts=1, claimed_by=f"{this_host()}{gone.pid}")
+
+    warmed_pools("Process-4")
+
+    lost.refresh_from_db()
+    assert (lost.status, lost.error_type) == ("queued", "WorkerLost")
