@@ -99,3 +99,10 @@ def crash_once(payload: dict[str, Any]) -> None:
     with open(payload["runs"], "a") as runs:
         runs.write("ran\n")
     os._exit(13)
+
+
+@cpu_workload("tests.memory_hog", sample=_sample)
+def memory_hog(payload: dict[str, Any]) -> None:
+    """Holds ``mib`` MiB, then asks for more memory than any machine has."""
+    held = [bytearray(1024 * 1024) for _ in range(payload["mib"])]
+    held.append(bytearray(2**62))

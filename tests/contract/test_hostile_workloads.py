@@ -160,3 +160,14 @@ def test_a_result_that_is_not_json_fails_and_the_next_job_runs(mode: ExecutorMod
     outcome = port.run(CpuJob("tests.not_json_result", {"seed": 1}, size=1))
     assert (outcome.status, outcome.error_type) == (JobStatus.FAILED, "TypeError")
     assert_the_port_still_works(port)
+
+
+@pytest.mark.parametrize("mode", MODES, ids=str)
+def test_a_job_that_runs_out_of_memory_fails_and_the_next_job_runs(mode: ExecutorMode) -> None:
+    port = get_cpu_port(mode)
+
+    hog = port.run(CpuJob("tests.memory_hog", {"mib": 64}, size=1))
+    after = port.run(CpuJob("tests.echo", {"after": "the hog"}, size=1))
+
+    assert (hog.status, hog.error_type, hog.mode_used) == ("failed", "MemoryError", mode.value)
+    assert (after.status, after.value) == ("ok", {"after": "the hog"})

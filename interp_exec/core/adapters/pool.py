@@ -237,7 +237,15 @@ class PoolAdapter(ExecutionAdapter):
             return self._failure(error, entry.started)
         if entry.deadline is not None and now > entry.deadline:
             return timed_out_result(entry.prepared.timeout_s or 0.0, total_ms, "it finished late")
-        return ok_result(future.result(), total_ms)
+        reply = future.result()
+        if reply is None:
+            # ``execute`` always answers or raises: the worker lost the job's error
+            # on the way back (CPython drops some in ``Interpreter.call``).
+            return self._failure(
+                RuntimeError("the worker returned neither a result nor the job's error"),
+                entry.started,
+            )
+        return ok_result(reply, total_ms)
 
     def _broken_note(self, ran_alone: bool) -> str:
         if ran_alone:

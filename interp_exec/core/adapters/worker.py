@@ -59,13 +59,14 @@ HOST_STOPS = frozenset({"django_q.exceptions.TimeoutException"})
 
 
 class JobAborted(Exception):
-    """A workload ended by a ``BaseException`` that is not an ``Exception``.
+    """A job's end that cannot come back to the host as itself.
 
     ``SystemExit`` (``sys.exit``), ``KeyboardInterrupt`` and ``GeneratorExit``
     would end the worker that runs the job (a django-q2 worker, a pool's thread or
-    process, the host itself inline), so the job's end is turned into this
-    ordinary error, which every adapter reports as a failed outcome by the
-    original type name and message.
+    process, the host itself inline); a ``MemoryError`` raised in a subinterpreter
+    is lost on its way out (CPython 3.14's ``Interpreter.call`` returns None for it).
+    So the job's end is turned into this ordinary error, which every adapter
+    reports as a failed outcome by the original type name and message.
     """
 
     def __init__(self, type_name: str, message: str) -> None:
@@ -87,6 +88,9 @@ def execute(
     """Run one job; a job that tries to end its worker fails instead (``JobAborted``)."""
     try:
         return _run(module, qualname, payload_json, sample)
+    except MemoryError as exc:
+        message = str(exc) or "the job asked for more memory than it could have"
+        raise JobAborted("MemoryError", message) from None
     except Exception:
         raise
     except BaseException as exc:
