@@ -55,8 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "DRAIN_BUDGET_S": 2.0,
     # Subinterpreter jobs abandoned after their timeout (they cannot be stopped, and
     # each keeps a core busy) that may still run in one process; at this many, the
-    # process sends no new job to subinterpreters (they go to the fallback) and a
-    # django-q2 worker retires once its jobs are stored. None: no limit.
+    # process sends no new job to subinterpreters (they go to the fallback) until
+    # they end. The process cannot retire instead: its exit would wait for them.
+    # None: no limit.
     "MAX_ABANDONED_INTERPRETERS": 2,
     # Queued or running jobs one user may have at once; queue_cpu_job refuses more
     # (QueueLimitReached). None: no limit.

@@ -29,8 +29,10 @@ FINISH_WITHIN_S = 120
 
 @pytest.mark.timeout(240)
 def test_flipping_the_mode_under_load_fails_no_job_and_the_last_flip_holds(
-    start_cluster: StartCluster, django_user_model: Any
+    start_cluster: StartCluster, django_user_model: Any, settings: Any
 ) -> None:
+    # One person queues every job here: no per-user limit in the way of the load.
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "MAX_QUEUED_PER_USER": None}
     set_flag(flag_name(WORKLOAD), everyone=True, mode="interpreters", min_task_size=0)
     cluster = start_cluster("flip", **CLUSTER_ENV)
     cluster.wait_for_log('"event": "cpu.worker_warmed_up"', count=2)

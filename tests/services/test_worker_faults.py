@@ -98,7 +98,12 @@ def test_a_cluster_killed_mid_run_loses_no_job_and_counts_none_twice(
     start_cluster: StartCluster, user: User, settings: Any
 ) -> None:
     # The same grace as the clusters' own scheduled sweeps use.
-    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "QUEUED_GRACE_S": 15.0}
+    # One person queues every job here: no per-user limit in the way of the load.
+    settings.INTERP_EXEC = {
+        **settings.INTERP_EXEC,
+        "QUEUED_GRACE_S": 15.0,
+        "MAX_QUEUED_PER_USER": None,
+    }
     for workload in (WORKLOAD, "tests.echo"):
         set_flag(flag_name(workload), everyone=True, mode="interpreters", min_task_size=0)
     clusters = [start_cluster("a", **CLUSTER_ENV), start_cluster("b", **CLUSTER_ENV)]

@@ -5,7 +5,7 @@ and its thread keeps a core busy until the job ends on its own. Past
 ``MAX_ABANDONED_INTERPRETERS`` such threads still running, this process sends no
 new job to subinterpreters (the capability probe routes them to the fallback,
 the interpreters adapter refuses them), so a run of stuck jobs cannot take every
-core; a django-q2 worker then retires (``task_queue.drain``).
+core. The process does not retire instead: its exit would wait for those threads.
 """
 
 import threading
