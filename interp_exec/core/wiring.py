@@ -22,7 +22,6 @@ from interp_exec.core.domain import (
     DispatchPolicy,
     ExecutorMode,
     InterpExecError,
-    Route,
     decide_route,
 )
 from interp_exec.core.domain.port import CpuTaskPort
@@ -95,15 +94,6 @@ def policy_for(job: CpuJob, mode: str | ExecutorMode | None = None) -> DispatchP
     return _policy_source()(job, fixed)
 
 
-def route_for(job: CpuJob) -> Route:
-    """Where the site's port would send ``job`` now (policy, threshold, capability probe),
-    without running it: for the task queue, which fills a pool only with jobs bound
-    for it. Raises an ``InterpExecError`` for a job the port would refuse."""
-    probe, _ = _runtime()
-    workload = get_workload(job.workload)
-    return decide_route(policy_for(job), job.size, lambda: probe.verdict(workload))
-
-
 # A job size no threshold exceeds: asks where a workload's large jobs go.
 _LARGEST_SIZE = 2**62
 
@@ -111,13 +101,17 @@ type Pool = tuple[ExecutorMode, int]
 
 
 def pool_for(job: CpuJob) -> Pool | None:
-    """The pool (mode, size) ``job`` goes to now; None when it runs inline or is refused."""
+    """The pool (mode, size) the site's port would send ``job`` to now, without running
+    it; None when it runs inline or is refused. For the task queue, which fills a
+    pool only with jobs bound for it."""
     try:
-        mode = route_for(job).mode
-        max_workers = policy_for(job).max_workers
+        policy = policy_for(job)
+        workload = get_workload(job.workload)
     except InterpExecError:
         return None  # the port refuses the job itself, with the reason
-    return None if mode is ExecutorMode.INLINE else (mode, max_workers)
+    probe, _ = _runtime()
+    mode = decide_route(policy, job.size, lambda: probe.verdict(workload)).mode
+    return None if mode is ExecutorMode.INLINE else (mode, policy.max_workers)
 
 
 def workload_pools() -> dict[Pool, dict[str, int]]:
