@@ -10,7 +10,7 @@ Labels stay few: a workload name (registered names only; an unregistered one is
 reason's text, which carries sizes and module names.
 """
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 # Jobs run from well under a millisecond (inline, tiny) to minutes (Q_TIMEOUT).
 _SECONDS_BUCKETS = (
@@ -73,6 +73,33 @@ SWEEP_ACTIONS = Counter(
     "Jobs the lease sweep changed: requeued (lease expired), resent (task lost "
     "while queued), gave_up (worker died JOB_MAX_ATTEMPTS times).",
     ["action"],
+)
+
+
+# Per-process gauges (``process_gauges`` sets them): "liveall" keeps one series per
+# live process, labelled with its pid, and drops a process's series when it exits.
+POOL_WORKERS = Gauge(
+    "interp_exec_pool_workers",
+    "Workers in this process's pool of a mode, once the pool has started.",
+    ["mode"],
+    multiprocess_mode="liveall",
+)
+POOL_BUSY_WORKERS = Gauge(
+    "interp_exec_pool_busy_workers",
+    "Workers of this process's pool of a mode running a job now.",
+    ["mode"],
+    multiprocess_mode="liveall",
+)
+ABANDONED_INTERPRETERS = Gauge(
+    "interp_exec_abandoned_interpreters",
+    "Subinterpreter jobs abandoned after their timeout that still run in this process.",
+    multiprocess_mode="liveall",
+)
+WORKER_MEMORY = Gauge(
+    "interp_exec_worker_memory_bytes",
+    "This q2 worker's memory (rss, pss), as of its last finished task or drained batch.",
+    ["kind"],
+    multiprocess_mode="liveall",
 )
 
 UNREGISTERED_WORKLOAD = "unregistered"

@@ -45,6 +45,7 @@ from interp_exec.core.domain import CpuJob, JobOutcome
 from interp_exec.core.wiring import Pool, pool_for, workload_pools
 from interp_exec.dispatch_log_sink import record_dispatch_event
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.process_gauges import record_worker_memory
 from interp_exec.task_queue.job_claims import ClaimedJob, claim, claim_queued, finish_many
 
 _logger = structlog.get_logger(__name__)
@@ -159,6 +160,8 @@ class _Drain:
                     job_id=str(claimed.pk),
                     reason="another attempt owns it now",
                 )
+        # A drain can outlast many tasks: its memory is recorded batch by batch too.
+        record_worker_memory()
 
     def _end_held(self, status: JobRecordStatus, exc: BaseException) -> None:
         columns = _error_columns(status, exc)

@@ -48,3 +48,12 @@ def test_the_scrape_counts_every_job_the_workers_ran(client: Client, two_workers
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     writers = {int(f.stem.rsplit("_", 1)[1]) for f in directory.glob("*.db")}
     assert writers & two_workers.pids()
+    # Each worker recorded its own memory (as it started, and after its tasks).
+    rss_by_pid = {
+        int(dict(labels)["pid"]): v
+        for (name, labels), v in after.items()
+        if name == "interp_exec_worker_memory_bytes" and dict(labels)["kind"] == "rss"
+    }
+    workers_rss = [v for pid, v in rss_by_pid.items() if pid in two_workers.pids()]
+    assert len(workers_rss) == WORKERS, rss_by_pid
+    assert all(v > 10 * 2**20 for v in workers_rss)

@@ -6,6 +6,7 @@ and its thread keeps a core busy until the job ends on its own. Past
 new job to subinterpreters (the capability probe routes them to the fallback,
 the interpreters adapter refuses them), so a run of stuck jobs cannot take every
 core. The process does not retire instead: its exit would wait for those threads.
+The count is reported to the pool observers as it goes up and as each job ends.
 """
 
 import threading
@@ -15,6 +16,7 @@ from typing import Any
 import structlog
 
 from interp_exec.core import conf
+from interp_exec.core.adapters.pool_observers import report_abandoned_interpreters
 
 _logger = structlog.get_logger("interp_exec")
 _lock = threading.Lock()
@@ -25,7 +27,9 @@ def abandon(future: Future[Any]) -> None:
     """Count the stuck job's thread until its future is done; warn once over the cap."""
     with _lock:
         _abandoned.add(future)
+    future.add_done_callback(_report_count)
     count = still_running()
+    report_abandoned_interpreters(count)
     limit = conf.get_setting("MAX_ABANDONED_INTERPRETERS")
     if limit is not None and count >= limit:
         _logger.warning(
@@ -34,6 +38,10 @@ def abandon(future: Future[Any]) -> None:
             limit=limit,
             action="no new jobs go to subinterpreters in this process until they finish",
         )
+
+
+def _report_count(_: Future[Any]) -> None:
+    report_abandoned_interpreters(still_running())
 
 
 def still_running() -> int:

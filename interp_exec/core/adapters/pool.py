@@ -17,6 +17,9 @@ start it.
 A pool is made lazily, once per process (a pool inherited through ``fork`` is not
 usable), and replaced when it breaks or when a stuck job had to be abandoned; a
 broken or abandoned pool is never reused.
+
+Each change in the number of jobs in flight is reported to the pool observers
+(``pool_observers``) with the pool's size, so the site can show busy workers.
 """
 
 import os
@@ -37,6 +40,7 @@ from interp_exec.core.adapters.base import (
     ok_result,
     timed_out_result,
 )
+from interp_exec.core.adapters.pool_observers import report_pool_load
 from interp_exec.core.adapters.worker import WorkerReply, execute, ping
 from interp_exec.core.domain import JobStatus, PreparedJob, RunResult
 
@@ -73,6 +77,8 @@ class PoolAdapter(ExecutionAdapter):
         self._lock = threading.Lock()
         self._executor: Executor | None = None
         self._owner_pid: int | None = None
+        self._busy = 0  # jobs in flight in this process, over every stream
+        self._shut_down = False
 
     @abstractmethod
     def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
@@ -100,12 +106,24 @@ class PoolAdapter(ExecutionAdapter):
 
     def executor(self) -> Executor:
         with self._lock:
-            if self._executor is None or self._owner_pid != os.getpid():
-                # Tuples of str: initializer arguments must be shareable with a subinterpreter.
-                initargs = (tuple(sys.path), tuple(self._preload_modules()))
-                self._executor = self._new_executor(initargs)
-                self._owner_pid = os.getpid()
-            return self._executor
+            if self._executor is not None and self._owner_pid == os.getpid():
+                return self._executor
+            if self._owner_pid != os.getpid():
+                self._busy = 0  # the parent's jobs in flight are not this process's
+            # Tuples of str: initializer arguments must be shareable with a subinterpreter.
+            initargs = (tuple(sys.path), tuple(self._preload_modules()))
+            executor = self._executor = self._new_executor(initargs)
+            self._owner_pid = os.getpid()
+            self._shut_down = False
+        self._add_busy(0)
+        return executor
+
+    def _add_busy(self, change: int) -> None:
+        with self._lock:
+            self._busy += change
+            busy = self._busy
+            size = 0 if self._shut_down else self.max_workers
+        report_pool_load(id(self), self.mode.value, size, busy)
 
     def warm(self) -> None:
         executor = self.executor()
@@ -116,6 +134,8 @@ class PoolAdapter(ExecutionAdapter):
         with self._lock:
             executor, self._executor = self._executor, None
             owned = self._owner_pid == os.getpid()
+            self._shut_down = True
+        self._add_busy(0)
         if executor is not None and owned:
             executor.shutdown(wait=wait, cancel_futures=not wait)
 
@@ -135,17 +155,30 @@ class PoolAdapter(ExecutionAdapter):
     def execute_stream[K](
         self, source: Iterable[tuple[K, PreparedJob]]
     ) -> Iterator[list[tuple[K, RunResult]]]:
-        jobs = iter(source)
-        resubmits: deque[tuple[K, PreparedJob, int]] = deque()
         in_flight: dict[Future[WorkerReply], _InFlight[K]] = {}
-        stopped: set[Executor] = set()  # replaced by us to stop a stuck job
+        try:
+            yield from self._run_stream(iter(source), in_flight)
+        finally:
+            # Jobs a caller stopped waiting for no longer count as this stream's.
+            if in_flight:
+                self._add_busy(-len(in_flight))
+
+    def _run_stream[K](
+        self,
+        jobs: Iterator[tuple[K, PreparedJob]],
+        in_flight: dict[Future[WorkerReply], _InFlight[K]],
+    ) -> Iterator[list[tuple[K, RunResult]]]:
+        """``execute_stream``'s loop; ``in_flight`` is the caller's, to count what is left."""
+        resubmits: deque[tuple[K, PreparedJob, int]] = deque()
         finished: list[tuple[K, RunResult]] = []
+        stopped: set[Executor] = set()  # replaced by us to stop a stuck job
         exhausted = False
         while True:
             # Refill the free workers before handing finished results back: the
             # caller's bookkeeping then overlaps the work instead of idling the pool.
             # A job run again after its pool broke runs alone: if it breaks the pool
             # again, it is the one that did, and it is not run a third time.
+            submitted_now = 0
             while len(in_flight) < self.max_workers and not _has_suspect(in_flight):
                 if resubmits:
                     if in_flight:
@@ -159,8 +192,11 @@ class PoolAdapter(ExecutionAdapter):
                 submitted = self._submit(key, job, attempts)
                 if isinstance(submitted, _InFlight):
                     in_flight[submitted.future] = submitted
+                    submitted_now += 1
                 else:
                     finished.append((key, submitted))
+            if submitted_now:
+                self._add_busy(submitted_now)
             if finished:
                 yield finished
                 finished = []
@@ -172,6 +208,7 @@ class PoolAdapter(ExecutionAdapter):
             timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
             done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
             now = time.perf_counter()
+            in_flight_before = len(in_flight)
             running_on = Counter(entry.executor for entry in in_flight.values())
             for future in done:
                 entry = in_flight.pop(future)
@@ -196,6 +233,8 @@ class PoolAdapter(ExecutionAdapter):
                     )
                     stopped.add(entry.executor)
                     self._replace(entry.executor, stuck=True, stuck_future=future)
+            if len(in_flight) != in_flight_before:
+                self._add_busy(len(in_flight) - in_flight_before)
 
     def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> _InFlight[K] | RunResult:
         if unavailable := self._unavailable():
