@@ -47,7 +47,19 @@ def busy_in_files() -> float:
     return 0.0
 
 
+def busy(client: Client) -> float:
+    return value(scrape(client), "interp_exec_pool_busy_workers", mode="interpreters", pid=PID)
+
+
+def wait_until_idle(client: Client) -> None:
+    deadline = time.monotonic() + 10
+    while busy(client) != 0:
+        assert time.monotonic() < deadline, "the pool's jobs ended but still count as busy"
+        time.sleep(0.05)
+
+
 def test_busy_workers_count_the_running_jobs_and_return_to_zero(client: Client) -> None:
+    wait_until_idle(client)
     size = interpreters_pool_size()
     port = get_cpu_port("interpreters")
     port.run(CpuJob("tests.echo", {}, size=LARGE))  # a warm pool: the jobs start together
@@ -66,17 +78,21 @@ def test_busy_workers_count_the_running_jobs_and_return_to_zero(client: Client) 
     assert value(series, "interp_exec_pool_workers", **labels) == size
 
 
-def test_a_stream_left_half_way_stops_counting_its_jobs(client: Client) -> None:
-    jobs = [(i, CpuJob("tests.echo", {"spin_s": 0.3}, size=LARGE)) for i in range(8)]
+def test_jobs_a_stream_left_behind_count_until_they_end(client: Client) -> None:
+    wait_until_idle(client)
+    size = interpreters_pool_size()
+    spins = [0.1] + [1.0] * (2 * size - 1)
+    jobs = [(i, CpuJob("tests.echo", {"spin_s": s}, size=LARGE)) for i, s in enumerate(spins)]
     stream = cast(Generator[object], get_cpu_port("interpreters").stream(jobs))
-    next(stream)
+    next(stream)  # the short first job ended and its worker took the next one
     stream.close()
 
-    labels = {"mode": "interpreters", "pid": PID}
-    assert value(scrape(client), "interp_exec_pool_busy_workers", **labels) == 0
+    assert busy(client) == size
+    wait_until_idle(client)
 
 
 def test_abandoned_interpreters_are_counted_until_they_end(client: Client) -> None:
+    wait_until_idle(client)  # else the job could time out queued, never started
     stuck = CpuJob("tests.echo", {"spin_s": 1.5}, size=LARGE, timeout_s=0.2)
     outcome = get_cpu_port("interpreters").run(stuck)
     assert outcome.status.value == "timed_out"

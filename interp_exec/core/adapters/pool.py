@@ -159,9 +159,12 @@ class PoolAdapter(ExecutionAdapter):
         try:
             yield from self._run_stream(iter(source), in_flight)
         finally:
-            # Jobs a caller stopped waiting for no longer count as this stream's.
-            if in_flight:
-                self._add_busy(-len(in_flight))
+            # A caller that stops early leaves jobs running: each counts until it ends.
+            for future in in_flight:
+                future.add_done_callback(self._one_less_busy)
+
+    def _one_less_busy(self, _: Future[WorkerReply]) -> None:
+        self._add_busy(-1)
 
     def _run_stream[K](
         self,
