@@ -7,10 +7,15 @@ what to look at, never a secret.
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 
+from django.conf import settings
 from django.utils import timezone
 from health_check.base import HealthCheck
+from health_check.contrib.redis import Redis
 from health_check.exceptions import ServiceUnavailable
+from redis.asyncio import Redis as RedisClient
+from redis.asyncio import RedisCluster
 
 from interp_exec import CpuJob, ExecutorMode, get_cpu_port
 from interp_exec.core.wiring import policy_for
@@ -34,6 +39,27 @@ class LiveCluster(HealthCheck):
                 "no qcluster is running: queued jobs wait until one starts "
                 "(manage.py qcluster, or make run)"
             )
+
+
+def _broker_client() -> RedisClient:
+    # A dead broker must fail the check in seconds, not hang the page.
+    url: str = settings.Q_CLUSTER["redis"]
+    return RedisClient.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
+@dataclasses.dataclass
+class RedisBroker(Redis):
+    """django-q2's Redis broker (``Q_BROKER=redis``) answers a ping: without it no job
+    reaches a worker. Checked only in that configuration (``health_views``)."""
+
+    client_factory: Callable[[], RedisClient | RedisCluster] | None = dataclasses.field(
+        repr=False, default=_broker_client
+    )
+
+    def __repr__(self) -> str:
+        # Host, port and database only (never the URL's password), under this check's name.
+        shown: str = super().__repr__()
+        return "RedisBroker" + shown.removeprefix("Redis")
 
 
 @dataclasses.dataclass

@@ -3,15 +3,21 @@
 A load balancer asks whether this web server can serve: its database and cache.
 It gets ``ok`` (200) or ``unavailable`` (503) and nothing more, because the page
 is public. Staff get every check, with what failed, including the workers'
-(a live qcluster, the interpreter pool, the lease sweep), which say nothing
-about whether this web server should take traffic.
+(a live qcluster, the interpreter pool, the lease sweep, and with
+``Q_BROKER=redis`` the broker), which say nothing about whether this web server
+should take traffic.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
+from health_check.base import HealthCheck
 from health_check.views import HealthCheckView
+
+from interp_exec.health_checks import RedisBroker
 
 SERVING_CHECKS = ("health_check.checks.Database", "health_check.checks.Cache")
 ALL_CHECKS = (
@@ -45,5 +51,17 @@ def _one_word(status_code: int) -> HttpResponse:
     )
 
 
+class StaffHealthView(HealthCheckView):
+    """Every check; the broker's only where django-q2 uses Redis (read per request, so
+    the page follows the settings it runs with)."""
+
+    checks = ALL_CHECKS
+
+    def get_checks(self) -> Iterator[HealthCheck]:
+        yield from super().get_checks()
+        if "redis" in settings.Q_CLUSTER:
+            yield RedisBroker()
+
+
 load_balancer_health = LoadBalancerHealthView.as_view()
-staff_health = staff_member_required(HealthCheckView.as_view(checks=ALL_CHECKS))
+staff_health = staff_member_required(StaffHealthView.as_view())

@@ -1,11 +1,17 @@
 """``/health/`` and ``/health/detail/``: real checks of the real services.
 
 Without a qcluster running the detailed page fails on it; with one it passes.
-The cache check is made to fail by pointing the cache at a closed port.
+The cache check is made to fail by pointing the cache at a closed port, the
+Redis broker's by pointing ``Q_CLUSTER["redis"]`` at one.
 """
 
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +101,72 @@ def test_with_a_cluster_running_every_check_passes(
         if status == 200 or timezone.now() > deadline:
             break
     assert (status, failing(checks)) == (200, set()), qcluster.log()
+
+
+def with_broker(url: str) -> Any:
+    from django.conf import settings
+
+    return override_settings(Q_CLUSTER={**settings.Q_CLUSTER, "redis": url})
+
+
+def broker_check(checks: dict[str, Any]) -> tuple[str, str]:
+    return next((k, v) for k, v in checks.items() if k.startswith("RedisBroker("))
+
+
+def test_the_broker_is_checked_only_when_it_is_redis(staff_client: Client) -> None:
+    _, checks = detail(staff_client)
+    assert not any(name.startswith("RedisBroker") for name in checks), checks
+
+
+def test_a_redis_broker_that_does_not_answer_fails_its_check(staff_client: Client) -> None:
+    with with_broker("redis://:secret-password@127.0.0.1:9/0"):  # nothing listens on 9
+        status, checks = detail(staff_client)
+    name, message = broker_check(checks)
+    assert status == 500
+    assert "Unable to connect to Redis" in message
+    assert name == "RedisBroker(db=0, host='127.0.0.1', port=9)"
+    assert "secret-password" not in str(checks)
+
+
+@pytest.fixture
+def redis_port(tmp_path: Path) -> Iterator[int]:
+    """A throwaway redis-server of this test's own, on a free port."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    args = [
+        server,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--dir",
+        str(tmp_path),
+    ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not _accepts(port):
+            assert process.poll() is None, "redis-server exited"
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as client:
+        return client.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_redis_broker_that_answers_passes(staff_client: Client, redis_port: int) -> None:
+    with with_broker(f"redis://127.0.0.1:{redis_port}/0"):
+        _, checks = detail(staff_client)
+    assert broker_check(checks)[1] == "OK", checks
