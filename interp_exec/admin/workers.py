@@ -3,25 +3,41 @@
 django-q2 keeps each cluster's statistics in the broker for a few seconds and
 refreshes them while the cluster lives (``Stat``), so this page lists exactly the
 clusters that are running. A worker's memory is read only on the host serving
-the page; other hosts' workers show their pid alone.
+the page; other hosts' workers show their pid alone. The jobs a worker holds are
+the running job records it claimed (``claimed_by`` is its ``host:pid``), read in
+one query for every worker on the page.
 """
 
+import datetime
 import socket
-from dataclasses import dataclass
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 import psutil
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from interp_exec.models import CpuJobRecord, JobRecordStatus
+
 # The page reloads itself this often (seconds): a cluster's Stat lives ~3 s.
 REFRESH_S = 5
+
+
+@dataclass(frozen=True)
+class HeldJob:
+    pk: uuid.UUID
+    workload: str
+    size: int
+    started_at: datetime.datetime | None
 
 
 @dataclass(frozen=True)
 class WorkerRow:
     pid: int
     rss_mib: float | None  # None: on another host, or already gone
+    jobs: list[HeldJob] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,8 @@ def live_clusters() -> list[ClusterRow]:
     from django_q.status import Stat
 
     here = socket.gethostname()
+    stats = Stat.get_all()
+    held = _held_jobs({f"{stat.host}:{pid}" for stat in stats for pid in stat.workers})
     return sorted(
         (
             ClusterRow(
@@ -53,14 +71,29 @@ def live_clusters() -> list[ClusterRow]:
                 done_queue=stat.done_q_size,
                 reincarnations=stat.reincarnations,
                 workers=[
-                    WorkerRow(pid, _rss_mib(pid) if stat.host == here else None)
+                    WorkerRow(
+                        pid,
+                        _rss_mib(pid) if stat.host == here else None,
+                        held.get(f"{stat.host}:{pid}", []),
+                    )
                     for pid in stat.workers
                 ],
             )
-            for stat in Stat.get_all()
+            for stat in stats
         ),
         key=lambda row: (row.host, row.cluster_id),
     )
+
+
+def _held_jobs(workers: set[str]) -> dict[str, list[HeldJob]]:
+    """The running jobs each of ``workers`` (``host:pid``) claimed, oldest first."""
+    held: defaultdict[str, list[HeldJob]] = defaultdict(list)
+    rows = CpuJobRecord.objects.filter(status=JobRecordStatus.RUNNING, claimed_by__in=workers)
+    for worker, pk, workload, size, started_at in rows.order_by("started_at").values_list(
+        "claimed_by", "pk", "workload", "size", "started_at"
+    ):
+        held[worker].append(HeldJob(pk, workload, size, started_at))
+    return held
 
 
 def _rss_mib(pid: int) -> float | None:

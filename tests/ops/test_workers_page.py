@@ -1,12 +1,17 @@
-"""The admin's Workers page lists the live clusters' worker processes from django-q2's Stat."""
+"""The admin's Workers page lists the live clusters' worker processes from django-q2's Stat,
+each with the running jobs it claimed."""
 
 import re
+import socket
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
+from interp_exec.models import CpuJobRecord, JobRecordStatus
 from tests.qcluster import QCluster, running_qcluster
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,3 +52,39 @@ def test_a_running_cluster_shows_its_workers_with_their_memory(
     shown = {int(pid) for pid in re.findall(r'data-pid="(\d+)">\d+: \d+ MiB', page)}
     assert len(shown) == WORKERS, page
     assert shown <= two_workers.pids()
+
+
+@pytest.mark.integration
+def test_each_worker_shows_the_running_jobs_it_claimed(
+    staff_client: Client, two_workers: QCluster
+) -> None:
+    page = staff_client.get(PAGE).content.decode()
+    holder, other = sorted(int(pid) for pid in re.findall(r'data-pid="(\d+)"', page))
+    host = socket.gethostname()
+    lease = timezone.now() + timedelta(minutes=10)  # not the sweep's to take back meanwhile
+    held = CpuJobRecord.objects.create(
+        workload="tests.echo",
+        size=7,
+        status=JobRecordStatus.RUNNING,
+        claimed_by=f"{host}:{holder}",
+        started_at=timezone.now(),
+        lease_expires_at=lease,
+    )
+    finished = CpuJobRecord.objects.create(
+        workload="tests.echo", size=8, status=JobRecordStatus.OK, claimed_by=f"{host}:{holder}"
+    )
+    elsewhere = CpuJobRecord.objects.create(
+        workload="tests.echo",
+        size=9,
+        status=JobRecordStatus.RUNNING,
+        claimed_by=f"another-host:{holder}",
+        lease_expires_at=lease,
+    )
+
+    page = staff_client.get(PAGE).content.decode()
+
+    rows = dict(re.findall(r'<div><span data-pid="(\d+)">(.*?)</div>', page))
+    assert f'data-job="{held.pk}"' in rows[str(holder)]
+    assert "data-job" not in rows[str(other)]
+    assert str(finished.pk) not in page
+    assert str(elsewhere.pk) not in page
