@@ -6,6 +6,7 @@ import pytest
 import structlog
 from django_q.signals import post_spawn
 
+from interp_exec import receivers
 from interp_exec.core import wiring
 from interp_exec.core.adapters.pool import PoolAdapter
 from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
@@ -52,7 +53,9 @@ def test_a_failed_warm_up_is_logged_and_the_worker_carries_on(
     with structlog.testing.capture_logs() as logs:
         responses = post_spawn.send(sender="django_q", proc_name="Process-2")
 
-    assert [response for _, response in responses] == [None]
+    # Every receiver ran and returned normally: the warm-up's failure did not escape.
+    assert dict(responses)[receivers.warm_worker_pool] is None
+    assert [response for _, response in responses] == [None] * len(responses)
     (failure,) = [entry for entry in logs if entry["event"] == "cpu.worker_warm_up_failed"]
     assert failure["log_level"] == "error"
     assert failure["proc_name"] == "Process-2"
