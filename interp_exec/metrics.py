@@ -1,4 +1,4 @@
-"""The Prometheus metrics every process of the site records, and how a reason becomes a label.
+"""The Prometheus metrics every process of the site records.
 
 Values live in ``PROMETHEUS_MULTIPROC_DIR`` (settings set it before anything
 imports ``prometheus_client``): each process writes its own files there, and the
@@ -6,8 +6,8 @@ imports ``prometheus_client``): each process writes its own files there, and the
 reach the scrape though only the web server serves it.
 
 Labels stay few: a workload name (registered names only; an unregistered one is
-``unregistered``), a mode, a status, and a *kind* of reason instead of the
-reason's text, which carries sizes and module names.
+``unregistered``), a mode, a status, and the route's fixed ``fallback_kind``
+instead of the reason's text, which carries sizes and module names.
 """
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -103,20 +103,3 @@ WORKER_MEMORY = Gauge(
 )
 
 UNREGISTERED_WORKLOAD = "unregistered"
-
-# Prefixes of the dispatcher's fallback reasons (interp_exec.core.domain.policy and
-# the dispatcher's re-run after a run-time refusal), most specific first.
-_FALLBACK_KINDS = (
-    ("not interpreter-safe: imported a module at run time", "refused_at_run_time"),
-    ("not interpreter-safe", "not_interpreter_safe"),
-    ("subinterpreters unavailable", "interpreters_unavailable"),
-    ("size ", "below_min_task_size"),
-)
-
-
-def fallback_kind(reason: str) -> str:
-    """A short, fixed label for a fallback reason; ``other`` for one this list does not know."""
-    for prefix, kind in _FALLBACK_KINDS:
-        if reason.startswith(prefix):
-            return kind
-    return "other"

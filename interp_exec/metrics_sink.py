@@ -43,7 +43,7 @@ def record_metrics_event(event: str, fields: Mapping[str, Any]) -> None:
             fields["workload"],
             fields["mode_requested"],
             fields["mode_used"],
-            metrics.fallback_kind(fields["fallback_reason"]),
+            fields["fallback_kind"],
         ).inc()
     elif event == tracing.REFUSED:
         error_type = fields["error_type"]

@@ -28,6 +28,7 @@ from typing import Any
 
 from interp_exec.core import tracing
 from interp_exec.core.domain import (
+    REFUSED_AT_RUN_TIME,
     AdapterSource,
     CapabilityCheck,
     CpuJob,
@@ -183,7 +184,11 @@ class CpuDispatcher:
         else:
             self._tracer.emit(
                 tracing.FALLBACK,
-                {**fields, "fallback_reason": route.fallback_reason},
+                {
+                    **fields,
+                    "fallback_reason": route.fallback_reason,
+                    "fallback_kind": route.fallback_kind,
+                },
                 routine=route.small_job,
             )
         return _Planned(index, prepared, policy, route)
@@ -233,6 +238,7 @@ class CpuDispatcher:
                 "mode_used": target.value,
                 "size": planned.prepared.job.size,
                 "fallback_reason": reason,
+                "fallback_kind": REFUSED_AT_RUN_TIME,
             },
         )
         adapter = self._adapters.adapter(target, planned.policy.max_workers)

@@ -148,6 +148,7 @@ def test_a_job_under_the_threshold_runs_inline_without_asking_the_probe() -> Non
     assert r.probe.asked == []
     assert (r.adapters.ran(INLINE), r.adapters.ran(INTERPRETERS)) == (1, 0)
     assert r.sink.names() == [tracing.FALLBACK, tracing.COMPLETE]
+    assert r.sink.events[0][1]["fallback_kind"] == "below_min_task_size"
 
 
 @pytest.mark.parametrize(
@@ -197,6 +198,7 @@ def test_a_refusal_at_run_time_is_remembered_and_the_job_runs_again_elsewhere() 
     assert outcome.fallback_reason.endswith(f"({refusal}); re-ran in processes")
     assert r.probe.unsafe["tests.echo"].startswith("not interpreter-safe: imported a module")
     assert r.sink.names() == [tracing.DISPATCH, tracing.FALLBACK, tracing.COMPLETE]
+    assert r.sink.events[1][1]["fallback_kind"] == "refused_at_run_time"
     # The next job of the workload no longer tries a subinterpreter.
     assert r.port.run(job()).mode_used == "processes"
     assert r.adapters.ran(INTERPRETERS) == 1
@@ -358,6 +360,7 @@ def test_an_isolated_workload_runs_in_processes_whatever_the_mode_and_size(
 
     assert (outcome.status, outcome.mode_used) == ("ok", "processes")
     assert outcome.fallback_reason.startswith("isolated: this workload's jobs may bring down")
+    assert r.sink.events[0][1]["fallback_kind"] == "isolated"
     assert (r.adapters.ran(INLINE), r.adapters.ran(INTERPRETERS), r.adapters.ran(PROCESSES)) == (
         0,
         0,

@@ -29,11 +29,18 @@ from interp_exec.core.domain.execution import (
 )
 from interp_exec.core.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
 from interp_exec.core.domain.modes import ExecutorMode
-from interp_exec.core.domain.policy import CapabilityVerdict, DispatchPolicy, Route, decide_route
+from interp_exec.core.domain.policy import (
+    REFUSED_AT_RUN_TIME,
+    CapabilityVerdict,
+    DispatchPolicy,
+    Route,
+    decide_route,
+)
 from interp_exec.core.domain.port import CpuTaskPort
 from interp_exec.core.domain.workload import Workload
 
 __all__ = [
+    "REFUSED_AT_RUN_TIME",
     "AdapterSource",
     "CapabilityCheck",
     "CapabilityVerdict",

@@ -60,12 +60,26 @@ class CapabilityVerdict:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Where a job goes. ``small_job``: kept inline only for being under the
-    threshold, the everyday case that a busy site should not log at info level."""
+    """Where a job goes; when that is not where it was asked to go, why, in a sentence
+    for people (``fallback_reason``) and a fixed kind for counting (``fallback_kind``)."""
 
     mode: ExecutorMode
     fallback_reason: str = ""
-    small_job: bool = False
+    fallback_kind: str = ""
+
+    @property
+    def small_job(self) -> bool:
+        """Kept inline only for being under the threshold: the everyday case, which a
+        busy site should not log at info level."""
+        return self.fallback_kind == SMALL_JOB
+
+
+# The kinds of fallback, a fixed set (metrics count by it).
+SMALL_JOB = "below_min_task_size"
+ISOLATED = "isolated"
+INTERPRETERS_UNAVAILABLE = "interpreters_unavailable"
+NOT_INTERPRETER_SAFE = "not_interpreter_safe"
+REFUSED_AT_RUN_TIME = "refused_at_run_time"
 
 
 def decide_route(
@@ -80,6 +94,7 @@ def decide_route(
             ExecutorMode.PROCESSES,
             "isolated: this workload's jobs may bring down the process that runs them, "
             "so they run only in processes",
+            ISOLATED,
         )
     if requested is ExecutorMode.INLINE:
         return Route(requested)
@@ -88,12 +103,20 @@ def decide_route(
             ExecutorMode.INLINE,
             f"size {size} is below min_task_size {policy.min_task_size}: "
             "a pool round trip would cost more than it saves",
-            small_job=True,
+            SMALL_JOB,
         )
     if requested is ExecutorMode.INTERPRETERS:
         capability = verdict()
         if capability.for_now:
-            return Route(policy.fallback_mode, f"subinterpreters unavailable: {capability.reason}")
+            return Route(
+                policy.fallback_mode,
+                f"subinterpreters unavailable: {capability.reason}",
+                INTERPRETERS_UNAVAILABLE,
+            )
         if not capability.interpreter_safe:
-            return Route(policy.fallback_mode, f"not interpreter-safe: {capability.reason}")
+            return Route(
+                policy.fallback_mode,
+                f"not interpreter-safe: {capability.reason}",
+                NOT_INTERPRETER_SAFE,
+            )
     return Route(requested)
