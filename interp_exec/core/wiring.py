@@ -104,14 +104,8 @@ def pool_for(job: CpuJob) -> Pool | None:
     """The pool (mode, size) the site's port would send ``job`` to now, without running
     it; None when it runs inline or is refused. For the task queue, which fills a
     pool only with jobs bound for it."""
-    try:
-        policy = policy_for(job)
-        workload = get_workload(job.workload)
-    except InterpExecError:
-        return None  # the port refuses the job itself, with the reason
-    probe, _ = _runtime()
-    mode = decide_route(policy, job.size, lambda: probe.verdict(workload)).mode
-    return None if mode is ExecutorMode.INLINE else (mode, policy.max_workers)
+    routed = _policy_and_pool(job)
+    return routed[1] if routed else None
 
 
 def workload_pools() -> dict[Pool, dict[str, int]]:
@@ -119,11 +113,22 @@ def workload_pools() -> dict[Pool, dict[str, int]]:
     the smallest size of its jobs that goes there (its threshold)."""
     pools: dict[Pool, dict[str, int]] = {}
     for workload in all_workloads():
-        large = CpuJob(workload.name, None, size=_LARGEST_SIZE)
-        pool = pool_for(large)
-        if pool is not None:
-            pools.setdefault(pool, {})[workload.name] = policy_for(large).min_task_size
+        routed = _policy_and_pool(CpuJob(workload.name, None, size=_LARGEST_SIZE))
+        if routed is not None:
+            policy, pool = routed
+            pools.setdefault(pool, {})[workload.name] = policy.min_task_size
     return pools
+
+
+def _policy_and_pool(job: CpuJob) -> tuple[DispatchPolicy, Pool] | None:
+    try:
+        policy = policy_for(job)
+        workload = get_workload(job.workload)
+    except InterpExecError:
+        return None  # the port refuses the job itself, with the reason
+    probe, _ = _runtime()
+    mode = decide_route(policy, job.size, lambda: probe.verdict(workload)).mode
+    return None if mode is ExecutorMode.INLINE else (policy, (mode, policy.max_workers))
 
 
 def _policy_source() -> PolicySource:
