@@ -7,6 +7,7 @@ routing rules stay testable as plain functions.
 
 from interp_exec.core.domain.errors import (
     InterpExecError,
+    InvalidInput,
     InvalidJob,
     IsolationUnavailable,
     PayloadTooLarge,
@@ -50,6 +51,7 @@ __all__ = [
     "ExecutionPort",
     "ExecutorMode",
     "InterpExecError",
+    "InvalidInput",
     "InvalidJob",
     "IsolationUnavailable",
     "JobOutcome",

@@ -38,6 +38,11 @@ class PayloadTooLarge(InvalidJob):
     """A payload above the policy's ``max_payload_bytes``."""
 
 
+class InvalidInput(InvalidJob):
+    """A person's own input (an upload, pasted text) that cannot become a payload:
+    a corrupt file, an unsupported encoding. The message names the problem."""
+
+
 class IsolationUnavailable(InterpExecError):
     """An isolated (untrusted) workload's job while processes are turned off."""
 
