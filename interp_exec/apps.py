@@ -12,7 +12,12 @@ class InterpExecConfig(AppConfig):
     def ready(self) -> None:
         from waffle.models import Switch
 
-        from interp_exec import checks, process_gauges, receivers  # noqa: F401 - checks register
+        from interp_exec import (  # noqa: F401 - checks register
+            checks,
+            process_gauges,
+            receivers,
+            worker_heartbeat,
+        )
         from interp_exec.core.adapters.pool_observers import add_pool_observer
         from interp_exec.flag_snapshot import flags_changed
         from interp_exec.models import ExecutorFlag
@@ -34,6 +39,8 @@ class InterpExecConfig(AppConfig):
             post_spawn.connect(receivers.warm_worker_pool, dispatch_uid="interp_exec.warm_up")
             # After the warm-up (receivers run in the order connected): the warm pool's memory.
             post_spawn.connect(process_gauges.record_worker_memory, dispatch_uid="memory.spawn")
+            # Last: the first beat already shows the warm pools.
+            post_spawn.connect(worker_heartbeat.start_heartbeat, dispatch_uid="heartbeat")
             post_execute_in_worker.connect(
                 process_gauges.record_worker_memory, dispatch_uid="memory.task"
             )

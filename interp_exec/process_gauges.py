@@ -45,6 +45,15 @@ class _GaugeObserver:
         metrics.POOL_WORKERS.labels(mode).set(sum(s for s, _ in loads))
         metrics.POOL_BUSY_WORKERS.labels(mode).set(sum(b for _, b in loads))
 
+    def loads(self) -> dict[str, tuple[int, int]]:
+        """Workers and busy workers of this process's pools, per mode."""
+        by_mode: dict[str, tuple[int, int]] = {}
+        with self._lock:
+            for mode, size, busy in self._pools.values():
+                total_size, total_busy = by_mode.get(mode, (0, 0))
+                by_mode[mode] = (total_size + size, total_busy + busy)
+        return by_mode
+
     def abandoned_interpreters(self, running: int) -> None:
         from interp_exec import metrics
 
@@ -66,13 +75,22 @@ def record_worker_memory(**signal_kwargs: object) -> None:
     if now - _memory_read_at < MEMORY_REFRESH_S:
         return
     _memory_read_at = now
-    try:
-        memory = psutil.Process().memory_full_info()
-    except psutil.Error:
+    memory = read_memory()
+    if memory is None:
         return
     from interp_exec import metrics
 
-    metrics.WORKER_MEMORY.labels("rss").set(memory.rss)
-    # PSS (this process's fair share of pages shared with the others) is Linux's alone.
-    if (pss := getattr(memory, "pss", None)) is not None:
+    rss, pss = memory
+    metrics.WORKER_MEMORY.labels("rss").set(rss)
+    if pss is not None:
         metrics.WORKER_MEMORY.labels("pss").set(pss)
+
+
+def read_memory() -> tuple[int, int | None] | None:
+    """This process's RSS and PSS in bytes (PSS, its fair share of the pages shared
+    with other processes, is Linux's alone: None elsewhere); None if unreadable."""
+    try:
+        memory = psutil.Process().memory_full_info()
+    except psutil.Error:
+        return None
+    return memory.rss, getattr(memory, "pss", None)

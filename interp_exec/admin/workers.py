@@ -9,17 +9,16 @@ one query for every worker on the page.
 """
 
 import datetime
-import socket
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import psutil
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.worker_heartbeat import HEARTBEAT_S, Heartbeat, read_heartbeats
 
 # The page reloads itself this often (seconds): a cluster's Stat lives ~3 s.
 REFRESH_S = 5
@@ -36,8 +35,16 @@ class HeldJob:
 @dataclass(frozen=True)
 class WorkerRow:
     pid: int
-    rss_mib: float | None  # None: on another host, or already gone
+    heartbeat: Heartbeat | None  # None: no beat yet, or its beats stopped
     jobs: list[HeldJob] = field(default_factory=list)
+
+    @property
+    def rss_mib(self) -> float | None:
+        return _mib(self.heartbeat.rss_bytes) if self.heartbeat else None
+
+    @property
+    def pss_mib(self) -> float | None:
+        return _mib(self.heartbeat.pss_bytes) if self.heartbeat else None
 
 
 @dataclass(frozen=True)
@@ -56,9 +63,10 @@ class ClusterRow:
 def live_clusters() -> list[ClusterRow]:
     from django_q.status import Stat
 
-    here = socket.gethostname()
     stats = Stat.get_all()
-    held = _held_jobs({f"{stat.host}:{pid}" for stat in stats for pid in stat.workers})
+    workers = {f"{stat.host}:{pid}" for stat in stats for pid in stat.workers}
+    held = _held_jobs(workers)
+    heartbeats = read_heartbeats(workers)
     return sorted(
         (
             ClusterRow(
@@ -73,7 +81,7 @@ def live_clusters() -> list[ClusterRow]:
                 workers=[
                     WorkerRow(
                         pid,
-                        _rss_mib(pid) if stat.host == here else None,
+                        heartbeats.get(f"{stat.host}:{pid}"),
                         held.get(f"{stat.host}:{pid}", []),
                     )
                     for pid in stat.workers
@@ -96,12 +104,8 @@ def _held_jobs(workers: set[str]) -> dict[str, list[HeldJob]]:
     return held
 
 
-def _rss_mib(pid: int) -> float | None:
-    try:
-        rss: int = psutil.Process(pid).memory_info().rss
-    except psutil.Error:
-        return None
-    return rss / 2**20
+def _mib(size: int | None) -> float | None:
+    return None if size is None else size / 2**20
 
 
 def workers_view(request: HttpRequest) -> HttpResponse:
@@ -110,6 +114,7 @@ def workers_view(request: HttpRequest) -> HttpResponse:
         "title": "Workers",
         "clusters": live_clusters(),
         "refresh_s": REFRESH_S,
+        "heartbeat_s": HEARTBEAT_S,
     }
     return TemplateResponse(request, "admin/interp_exec/workers.html", context)
 

@@ -1,5 +1,5 @@
 """The admin's Workers page lists the live clusters' worker processes from django-q2's Stat,
-each with the running jobs it claimed."""
+each with its heartbeat (pools, memory) and the running jobs it claimed."""
 
 import re
 import socket
@@ -11,7 +11,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.worker_heartbeat import HEARTBEAT_S, MISSED_BEATS
+from tests.flag_helpers import set_flag
 from tests.qcluster import QCluster, running_qcluster
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,19 +42,34 @@ def test_without_a_cluster_the_page_says_none_runs(staff_client: Client) -> None
 
 @pytest.fixture
 def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QCluster]:
+    # Their pools: text.dedupe goes to interpreters, 3 of them in each worker process.
+    set_flag(DEFAULT_FLAG, max_workers=3)
+    set_flag(flag_name("text.dedupe"), everyone=True, mode="interpreters")
     with running_qcluster(tmp_path_factory.mktemp("qcluster"), {"Q_WORKERS": str(WORKERS)}) as c:
         c.wait_for_log('"event": "cpu.worker_warmed_up"', count=WORKERS)
         yield c
 
 
+def worker_rows(page: str) -> dict[int, str]:
+    return {
+        int(pid): row for pid, row in re.findall(r'<tr data-pid="(\d+)">(.*?)</tr>', page, re.S)
+    }
+
+
 @pytest.mark.integration
-def test_a_running_cluster_shows_its_workers_with_their_memory(
+def test_each_worker_shows_its_heartbeat_its_warm_pool_and_its_memory(
     staff_client: Client, two_workers: QCluster
 ) -> None:
-    page = staff_client.get(PAGE).content.decode()
-    shown = {int(pid) for pid in re.findall(r'data-pid="(\d+)">\d+: \d+ MiB', page)}
-    assert len(shown) == WORKERS, page
-    assert shown <= two_workers.pids()
+    rows = worker_rows(staff_client.get(PAGE).content.decode())
+
+    assert len(rows) == WORKERS, rows
+    assert set(rows) <= two_workers.pids()
+    for row in rows.values():
+        # The first beat is written as the worker starts, after its warm-up.
+        (age,) = re.findall(r'data-heartbeat-age="([\d.]+)"', row)
+        assert float(age) < HEARTBEAT_S * MISSED_BEATS
+        assert re.search(r'data-pool="interpreters" data-size="3" data-busy="0"', row), row
+        assert re.search(r"data-rss>\d+ MiB", row), row
 
 
 @pytest.mark.integration
@@ -59,7 +77,7 @@ def test_each_worker_shows_the_running_jobs_it_claimed(
     staff_client: Client, two_workers: QCluster
 ) -> None:
     page = staff_client.get(PAGE).content.decode()
-    holder, other = sorted(int(pid) for pid in re.findall(r'data-pid="(\d+)"', page))
+    holder, other = sorted(worker_rows(page))
     host = socket.gethostname()
     lease = timezone.now() + timedelta(minutes=10)  # not the sweep's to take back meanwhile
     held = CpuJobRecord.objects.create(
@@ -83,8 +101,8 @@ def test_each_worker_shows_the_running_jobs_it_claimed(
 
     page = staff_client.get(PAGE).content.decode()
 
-    rows = dict(re.findall(r'<div><span data-pid="(\d+)">(.*?)</div>', page))
-    assert f'data-job="{held.pk}"' in rows[str(holder)]
-    assert "data-job" not in rows[str(other)]
+    rows = worker_rows(page)
+    assert f'data-job="{held.pk}"' in rows[holder]
+    assert "data-job" not in rows[other]
     assert str(finished.pk) not in page
     assert str(elsewhere.pk) not in page

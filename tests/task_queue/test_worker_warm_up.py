@@ -1,18 +1,28 @@
 """Each qcluster worker warms its own pools, those the flags send jobs to, when it starts."""
 
 import subprocess
+from collections.abc import Iterator
 
 import pytest
 import structlog
 from django_q.signals import post_spawn
 
-from interp_exec import receivers
+from interp_exec import receivers, worker_heartbeat
 from interp_exec.core import wiring
 from interp_exec.core.adapters.pool import PoolAdapter
 from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.task_queue.job_claims import this_host
 from tests.factories import job_record
 from tests.flag_helpers import set_flag
+
+
+@pytest.fixture(autouse=True)
+def no_heartbeat() -> Iterator[None]:
+    """The heartbeat's thread would outlive the test in this process: it is tested
+    in workers of a real qcluster (tests/ops/test_workers_page.py)."""
+    post_spawn.disconnect(dispatch_uid="heartbeat")
+    yield
+    post_spawn.connect(worker_heartbeat.start_heartbeat, dispatch_uid="heartbeat")
 
 
 def warmed_pools(proc_name: str) -> list[object]:
