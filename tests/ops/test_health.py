@@ -5,10 +5,6 @@ The cache check is made to fail by pointing the cache at a closed port, the
 Redis broker's by pointing ``Q_CLUSTER["redis"]`` at one.
 """
 
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +17,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from interp_exec.task_queue.sweep import SWEEP_TASK
+from tests.private_servers import private_redis
 from tests.qcluster import QCluster, running_qcluster
 
 # The checks run in threads of their own, with their own connections: they must
@@ -130,40 +127,8 @@ def test_a_redis_broker_that_does_not_answer_fails_its_check(staff_client: Clien
 
 @pytest.fixture
 def redis_port(tmp_path: Path) -> Iterator[int]:
-    """A throwaway redis-server of this test's own, on a free port."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    args = [
-        server,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--dir",
-        str(tmp_path),
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not _accepts(port):
-            assert process.poll() is None, "redis-server exited"
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _accepts(port: int) -> bool:
-    with socket.socket() as client:
-        return client.connect_ex(("127.0.0.1", port)) == 0
+    with private_redis(tmp_path) as server:
+        yield server.port
 
 
 def test_a_redis_broker_that_answers_passes(staff_client: Client, redis_port: int) -> None:
