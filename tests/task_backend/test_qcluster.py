@@ -56,7 +56,7 @@ def test_tasks_end_the_same_in_every_mode_run_once_and_logged(qcluster: QCluster
         for task in (tasks.add, tasks.word_lengths, tasks.fail, tasks.returns_a_set):
             route(task, mode)
         wait_out_flag_refresh()
-        results = [
+        results: list[TaskResult[..., Any]] = [
             tasks.add.enqueue(3, b=4),
             tasks.word_lengths.enqueue(["aa", "b", "ccc"], minimum=2),
             tasks.fail.enqueue("no luck"),
