@@ -110,3 +110,10 @@ def _ensure_flag(path: str, mode: ExecutorMode | None) -> None:
             flag.save()
     except IntegrityError:
         pass  # another enqueue of the task made it first
+
+
+def enqueued_task_paths() -> list[str]:
+    """The paths of the tasks that have jobs: their flags name a workload, though a
+    process registers a task only once it enqueues or runs it."""
+    paths = CpuJobRecord.objects.exclude(task_backend="").values_list("workload", flat=True)
+    return list(paths.order_by().distinct())

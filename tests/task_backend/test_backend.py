@@ -23,6 +23,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from interp_exec.core.domain import PayloadTooLarge
+from interp_exec.core.workloads.transcript import readability
 from interp_exec.models import CpuJobPayload, CpuJobRecord, ExecutorFlag
 from interp_exec.task_backend import CpuTaskBackend
 from interp_exec.task_queue.drain import run_cpu_job
@@ -401,3 +402,13 @@ def test_arguments_over_the_payload_limit_are_refused(
         enqueue(tasks.add, "x" * 200)
 
     assert not CpuJobRecord.objects.exists()
+
+
+def test_the_demo_site_task_runs(enqueue: Callable[..., TaskResult[..., Any]]) -> None:
+    from episodic_site.tasks import transcript_readability
+
+    text = "The cat sat on the mat. It was a sunny day."
+    result = run(enqueue(transcript_readability, text))
+
+    assert result.return_value == readability({"text": text})
+    assert result.return_value["words"] == 11
