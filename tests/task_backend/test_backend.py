@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from interp_exec.core.domain import PayloadTooLarge
 from interp_exec.core.workloads.transcript import readability
-from interp_exec.models import CpuJobPayload, CpuJobRecord, ExecutorFlag
+from interp_exec.flag_policy import flag_name
+from interp_exec.models import CpuJobPayload, CpuJobRecord, DispatchLog, ExecutorFlag
 from interp_exec.task_backend import CpuTaskBackend
 from interp_exec.task_queue.drain import run_cpu_job
-from interp_exec.task_queue.job_claims import worker_name
+from interp_exec.task_queue.job_claims import claim, claim_queued, worker_name
 from interp_exec.task_queue.sweep import sweep_expired_jobs
 from tests.factories import job_record
 from tests.flag_helpers import set_flag
@@ -412,3 +413,62 @@ def test_the_demo_site_task_runs(enqueue: Callable[..., TaskResult[..., Any]]) -
 
     assert result.return_value == readability({"text": text})
     assert result.return_value["words"] == 11
+
+
+def test_a_task_below_its_flags_threshold_runs_inline_saying_why(
+    enqueue: Callable[..., TaskResult[..., Any]],
+) -> None:
+    """A task job's size is the JSON bytes of its arguments, compared with min_task_size."""
+    set_flag(
+        flag_name(tasks.add.module_path), everyone=True, mode="interpreters", min_task_size=10_000
+    )
+
+    result = run(enqueue(tasks.add, 1, b=2))
+
+    record = stored(result)
+    assert result.return_value == {"sum": 3, "product": 2}
+    assert (record.mode_requested, record.mode_used) == ("interpreters", "inline")
+    assert record.fallback_reason.startswith(f"size {record.size} is below min_task_size 10000")
+    log = DispatchLog.objects.get(dispatch_id=record.dispatch_id)
+    assert log.fallback_reason == record.fallback_reason
+
+
+def test_higher_priority_task_jobs_are_claimed_first_and_none_before_its_time(
+    enqueue: Callable[..., TaskResult[..., Any]],
+) -> None:
+    later = enqueue(tasks.add.using(run_after=timezone.now() + timedelta(hours=1)), 0)
+    low = enqueue(tasks.add.using(priority=-5), 1)
+    high = enqueue(tasks.add.using(priority=50), 2)
+    usual = enqueue(tasks.add, 3)
+
+    claimed = claim_queued({tasks.add.module_path: 0}, limit=10)
+
+    assert [job.pk for job in claimed] == [uuid.UUID(r.id) for r in (high, usual, low)]
+    assert all(job.is_task for job in claimed)
+    assert default_task_backend.get_result(later.id).status == TaskResultStatus.READY
+
+
+def test_each_attempt_adds_its_worker(enqueue: Callable[..., TaskResult[..., Any]]) -> None:
+    result = enqueue(tasks.add, 1)
+    first = claim(result.id)
+    # Its worker died: the lease ran out, and another delivery takes the job over.
+    CpuJobRecord.objects.filter(pk=result.id).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    second = claim(result.id)
+
+    result.refresh()
+    assert (first is not None, second is not None) == (True, True)
+    assert result.worker_ids == [worker_name(), worker_name()]
+    assert result.attempts == stored(result).attempts == 2
+    assert result.status == TaskResultStatus.RUNNING
+
+
+def test_aenqueue_stores_the_task_too(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = async_to_sync(tasks.add.aenqueue)(8, b=1)
+
+    assert stored(result).workload == tasks.add.module_path
+    assert async_to_sync(tasks.add.aget_result)(result.id).args == [8]
