@@ -44,6 +44,7 @@ from django.utils import timezone
 from interp_exec import metrics
 from interp_exec.core import conf
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.task_backend.signals import send_finished
 from interp_exec.task_queue.job_claims import this_host
 from interp_exec.task_queue.queueing import send_job_task
 
@@ -230,7 +231,7 @@ def _give_up(pk: uuid.UUID, seen: Q, attempts: int, limit: int, worker: str, now
         "kills its worker (out of memory, a crash in C code) ends here; queue it again "
         "once the cause is fixed."
     )
-    return _move(
+    given_up = _move(
         pk,
         seen,
         status=JobRecordStatus.FAILED,
@@ -239,3 +240,6 @@ def _give_up(pk: uuid.UUID, seen: Q, attempts: int, limit: int, worker: str, now
         lease_expires_at=None,
         finished_at=now,
     )
+    if given_up:
+        send_finished(pk)  # a django.tasks task's job ends here; others send nothing
+    return given_up

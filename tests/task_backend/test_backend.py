@@ -472,3 +472,39 @@ def test_aenqueue_stores_the_task_too(
 
     assert stored(result).workload == tasks.add.module_path
     assert async_to_sync(tasks.add.aget_result)(result.id).args == [8]
+
+
+def test_a_receiver_that_raises_does_not_fail_the_task(
+    enqueue: Callable[..., TaskResult[..., Any]], received: list[tuple[str, TaskResult[..., Any]]]
+) -> None:
+    def broken(**_: Any) -> None:
+        raise RuntimeError("a receiver's own bug")
+
+    task_finished.connect(broken)
+    try:
+        result = run(enqueue(tasks.add, 2, b=2))
+    finally:
+        task_finished.disconnect(broken)
+
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert [name for name, _ in received] == ["enqueued", "started", "finished"]
+
+
+def test_a_task_whose_workers_keep_dying_fails_and_finished_is_sent(
+    enqueue: Callable[..., TaskResult[..., Any]], received: list[tuple[str, TaskResult[..., Any]]]
+) -> None:
+    result = enqueue(tasks.add, 1)
+    CpuJobRecord.objects.filter(pk=result.id).update(
+        status="running",
+        attempts=3,
+        claimed_by="elsewhere:1",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    assert sweep_expired_jobs().failed == [result.id]
+
+    name, finished = received[-1]
+    assert (name, finished.status) == ("finished", TaskResultStatus.FAILED)
+    [error] = finished.errors
+    assert error.exception_class_path == "interp_exec.task_backend.results.TaskJobFailed"
+    assert "died 3 times" in error.traceback
