@@ -147,6 +147,13 @@ INTERP_EXEC = {
     **interp_exec_settings(),
 }
 
+# --- Background tasks (django.tasks) ----------------------------------------
+
+# @task functions run as CPU jobs: stored, run by the qcluster through the port,
+# each routed by its own flag cpu.<module.function> (created inactive, so inline,
+# on its first enqueue). See interp_exec.task_backend.backend for the options.
+TASKS = {"default": {"BACKEND": "interp_exec.task_backend.CpuTaskBackend"}}
+
 # --- Operations: /metrics/ and /health/ ------------------------------------
 
 # A scraper sends "Authorization: Bearer <METRICS_TOKEN>"; unset, only staff may read.

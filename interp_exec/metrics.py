@@ -71,7 +71,8 @@ SWEEP_RUNS = Counter("interp_exec_sweep_runs", "Runs of the lease sweep.")
 SWEEP_ACTIONS = Counter(
     "interp_exec_sweep_jobs",
     "Jobs the lease sweep changed: requeued (lease expired), resent (task lost "
-    "while queued), gave_up (worker died JOB_MAX_ATTEMPTS times).",
+    "while queued), gave_up (worker died JOB_MAX_ATTEMPTS times), due (a deferred "
+    "task's run_after came).",
     ["action"],
 )
 

@@ -22,6 +22,7 @@ from interp_exec.core.domain import ExecutorMode
 from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.models import ExecutorFlag
+from interp_exec.task_backend.storage import enqueued_task_paths
 
 MAX_PERCENT = 99.9
 
@@ -63,6 +64,8 @@ class ExecutorFlagForm(_FlagForm):
         if not name.startswith("cpu.") or name == DEFAULT_FLAG:
             return name
         known = {flag_name(w.name) for w in load_configured_workloads()}
+        # A django.tasks task is a workload once enqueued, in the process that ran it.
+        known |= {flag_name(path) for path in enqueued_task_paths()}
         if name not in known:
             raise forms.ValidationError(
                 f"{name} names no registered workload, so no job would read it. "

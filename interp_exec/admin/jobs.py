@@ -3,11 +3,14 @@
 Jobs are created by queueing (the form or ``queue_cpu_job``), which also hands
 them to the task queue; a record added here would never run, so there is no
 add form, and every field is read-only: the outcome is what the worker stored.
+Jobs of ``django.tasks`` tasks (``interp_exec.task_backend``) are listed beside
+them: their workload is the task's path, and the *Kind* filter separates them.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -32,6 +35,7 @@ _PROGRESS_FIELDS = (
     "started_at",
     "finished_at",
 )
+_TASK_FIELDS = ("task_backend", "task_queue", "task_priority", "run_after", "worker_ids")
 _OUTCOME_FIELDS = (
     "dispatch_link",
     "mode_requested",
@@ -47,11 +51,31 @@ _OUTCOME_FIELDS = (
 )
 
 
+class JobKindFilter(admin.SimpleListFilter):
+    """Workload jobs (queued from the site or ``queue_cpu_job``) or ``django.tasks`` tasks."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("task", "django.tasks tasks"), ("workload", "workload jobs")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[CpuJobRecord]
+    ) -> QuerySet[CpuJobRecord]:
+        if self.value() == "task":
+            return queryset.exclude(task_backend="")
+        if self.value() == "workload":
+            return queryset.filter(task_backend="")
+        return queryset
+
+
 @admin.register(CpuJobRecord)
 class CpuJobRecordAdmin(_JobAdmin):
     list_display = (
         "created_at",
         "workload",
+        "task_path",
         "size",
         "status",
         "mode_used",
@@ -59,7 +83,7 @@ class CpuJobRecordAdmin(_JobAdmin):
         "run_ms",
         "created_by",
     )
-    list_filter = ("status", "workload", "mode_used", "created_at")
+    list_filter = (JobKindFilter, "status", "workload", "task_queue", "mode_used", "created_at")
     search_fields = (
         "id",
         "workload",
@@ -74,12 +98,17 @@ class CpuJobRecordAdmin(_JobAdmin):
     fieldsets = (
         (None, {"fields": _JOB_FIELDS}),
         ("Progress", {"fields": _PROGRESS_FIELDS}),
+        ("Task (django.tasks)", {"fields": _TASK_FIELDS, "classes": ["collapse"]}),
         ("Outcome", {"fields": _OUTCOME_FIELDS}),
     )
-    readonly_fields = (*_JOB_FIELDS, *_PROGRESS_FIELDS, *_OUTCOME_FIELDS)
+    readonly_fields = (*_JOB_FIELDS, *_PROGRESS_FIELDS, *_TASK_FIELDS, *_OUTCOME_FIELDS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description="Task (django.tasks)", ordering="task_backend")
+    def task_path(self, record: CpuJobRecord) -> str:
+        return f"{record.workload} ({record.task_queue})" if record.is_task else "—"
 
     @admin.display(description="Dispatch log entry")
     def dispatch_link(self, record: CpuJobRecord) -> str:

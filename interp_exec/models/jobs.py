@@ -75,6 +75,26 @@ class CpuJobRecord(models.Model):
     run_ms = models.FloatField(null=True, blank=True)
     total_ms = models.FloatField(null=True, blank=True)
 
+    # A job queued through ``django.tasks`` (``interp_exec.task_backend``): its
+    # workload is the task's dotted path and its payload the call's arguments.
+    task_backend = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The TASKS alias that queued it; blank: a workload job.",
+    )
+    task_queue = models.CharField(max_length=100, blank=True)
+    task_priority = models.SmallIntegerField(
+        default=0, help_text="Higher runs first among the queued jobs a worker takes (-100 to 100)."
+    )
+    run_after = models.DateTimeField(
+        null=True, blank=True, help_text="Not run before this time (a deferred task)."
+    )
+    worker_ids = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A task job's worker (host:pid) for each attempt; none for workload jobs.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -100,6 +120,11 @@ class CpuJobRecord(models.Model):
             return self.stored_payload.data
         except CpuJobPayload.DoesNotExist:
             return None
+
+    @property
+    def is_task(self) -> bool:
+        """Queued through ``django.tasks`` (``interp_exec.task_backend``)."""
+        return bool(self.task_backend)
 
     @property
     def is_finished(self) -> bool:

@@ -3,7 +3,8 @@
 Data flow::
 
     queue_cpu_job -> (after commit) async_task("interp_exec.tasks.run_cpu_job", id)
-      -> a qcluster worker claims the job (job_claims.claim)
+      -> a qcluster worker claims the job (job_claims.claim); a django.tasks task's
+         job registers its task as a workload first (task_backend.workloads)
       -> bound for a pool? drain: get_cpu_port().stream(jobs), where jobs are this
          one, then queued jobs bound for the same pool (job_claims.claim_queued),
          handed to the pool as its workers free up, for DRAIN_BUDGET_S
@@ -46,6 +47,8 @@ from interp_exec.core.wiring import Pool, pool_for, workload_pools
 from interp_exec.dispatch_log_sink import record_dispatch_event
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.process_gauges import record_worker_memory
+from interp_exec.task_backend.signals import send_finished, send_started
+from interp_exec.task_backend.workloads import register_task
 from interp_exec.task_queue.job_claims import ClaimedJob, claim, claim_queued, finish_many
 
 _logger = structlog.get_logger(__name__)
@@ -61,6 +64,12 @@ def run_cpu_job(record_id: uuid.UUID | str) -> str:
         log.info("cpu.job_not_claimed", status=status)
         _drain_queue()
         return f"not run: the job is {status or 'gone'}"
+    if own.is_task and (failure := register_task(own.job.workload)) is not None:
+        # Its code cannot be found here (moved, renamed): it ends failed, saying why.
+        log.error("cpu.task_not_found", task=own.job.workload, error=str(failure))
+        if finish_many([(own, _error_columns(JobRecordStatus.FAILED, failure))]):
+            send_finished(own.pk)
+        return JobRecordStatus.FAILED.value
     statuses = _Drain([own], pool_for(own.job), log.bind(attempt=own.attempt)).run()
     return statuses.get(own.pk, "discarded: another attempt owns the job")
 
@@ -124,6 +133,8 @@ class _Drain:
         """This delivery's jobs, pulled by the pool only when a worker is free."""
         while self._ready or self._claim_more():
             claimed = self._ready.popleft()
+            if claimed.is_task:
+                send_started(claimed.pk)
             yield claimed, claimed.job
         self._exhausted = True  # jobs claimed after this would never be pulled
 
@@ -154,6 +165,8 @@ class _Drain:
             del self.held[claimed.pk]
             if claimed.pk in stored:
                 self._statuses[claimed.pk] = outcome.status.value
+                if claimed.is_task:
+                    send_finished(claimed.pk)
             else:
                 self._log.warning(
                     "cpu.job_outcome_discarded",

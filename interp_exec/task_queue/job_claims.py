@@ -13,6 +13,11 @@ The job record, not the broker, decides who runs a job (see ``interp_exec.task_q
   another attempt owns by now (its lease expired and the sweep re-queued it) is
   left as it is.
 
+A job queued through ``django.tasks`` (``interp_exec.task_backend``) is claimed
+the same way, never before its ``run_after``, higher ``task_priority`` first;
+each claim adds the claiming worker to its ``worker_ids`` (a task result lists
+the worker of every attempt).
+
 Each claim returns the job ready to run: a stored payload (``CpuJobPayload``,
 read after the claim's transaction, which stays short) as its JSON text, never
 decoded in the host (``JsonPayload``); a sampled one as ``SamplePayload``, built
@@ -38,7 +43,7 @@ from interp_exec.core import conf
 from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
-_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "created_by_id")
+_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "created_by_id", "worker_ids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,7 @@ class ClaimedJob:
     pk: uuid.UUID
     attempt: int
     job: CpuJob
+    is_task: bool = False
 
 
 def worker_name() -> str:
@@ -68,12 +74,13 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
     )
     with transaction.atomic():
         updated = CpuJobRecord.objects.filter(
-            claimable, pk=record_id, attempts__lt=conf.max_attempts()
+            claimable, _due(now), pk=record_id, attempts__lt=conf.max_attempts()
         ).update(**_claim_columns(now), attempts=F("attempts") + 1)
         if updated != 1:
             return None
         # Same transaction: no other delivery can claim between the UPDATE and this read.
         row = CpuJobRecord.objects.filter(pk=record_id).values_list(*_JOB_COLUMNS).get()
+        _note_task_workers([row])
     return _with_payloads([row], attempt_offset=0)[0]
 
 
@@ -87,8 +94,10 @@ def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
     with transaction.atomic():
         candidates = (
             CpuJobRecord.objects.select_for_update(skip_locked=True)
-            .filter(wanted, status=JobRecordStatus.QUEUED, attempts__lt=conf.max_attempts())
-            .order_by("created_at")
+            .filter(
+                wanted, _due(now), status=JobRecordStatus.QUEUED, attempts__lt=conf.max_attempts()
+            )
+            .order_by("-task_priority", "created_at")
         )
         rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
         if not rows:
@@ -96,6 +105,7 @@ def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
         CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(
             **_claim_columns(now), attempts=F("attempts") + 1
         )
+        _note_task_workers(rows)
     # The rows were locked (or the whole database was) since they were read.
     return _with_payloads(rows, attempt_offset=1)
 
@@ -133,6 +143,20 @@ def _claim_columns(now: datetime) -> dict[str, Any]:
     }
 
 
+def _due(now: datetime) -> Q:
+    """Not deferred, or deferred to a time already past (``run_after`` of a task job)."""
+    return Q(run_after__isnull=True) | Q(run_after__lte=now)
+
+
+def _note_task_workers(rows: list[tuple[Any, ...]]) -> None:
+    """Add this worker to each claimed task job's ``worker_ids``; called in the claim's
+    transaction, where no other worker can change those rows."""
+    me = worker_name()
+    for row in rows:
+        if row[-1] is not None:
+            CpuJobRecord.objects.filter(pk=row[0]).update(worker_ids=[*row[-1], me])
+
+
 def _with_payloads(rows: list[tuple[Any, ...]], *, attempt_offset: int) -> list[ClaimedJob]:
     """The claimed rows as jobs; ``attempt_offset``: what the claim added to the
     attempts read."""
@@ -144,9 +168,9 @@ def _with_payloads(rows: list[tuple[Any, ...]], *, attempt_offset: int) -> list[
         .values_list("job_id", "text")
     )
     claimed = []
-    for pk, attempts, workload, size, seed, user_id in rows:
+    for pk, attempts, workload, size, seed, user_id, worker_ids in rows:
         text = texts.get(pk)
         payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
         job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
-        claimed.append(ClaimedJob(pk, attempts + attempt_offset, job))
+        claimed.append(ClaimedJob(pk, attempts + attempt_offset, job, worker_ids is not None))
     return claimed

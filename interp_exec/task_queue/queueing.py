@@ -80,7 +80,7 @@ def queue_cpu_job(
         if payload is not None:
             CpuJobPayload.objects.create(job=record, data=payload)
         # The worker must find the record committed when the task arrives.
-        transaction.on_commit(lambda: _enqueue(record))
+        transaction.on_commit(lambda: send_stored_job(record))
     return record
 
 
@@ -96,7 +96,8 @@ def send_job_task(record_id: uuid.UUID | str) -> str:
     return task_id
 
 
-def _enqueue(record: CpuJobRecord) -> None:
+def send_stored_job(record: CpuJobRecord) -> None:
+    """Send a committed job's task and note its id; a job the queue refuses ends failed."""
     try:
         task_id = send_job_task(record.pk)
     except Exception as exc:

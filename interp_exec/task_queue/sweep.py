@@ -11,6 +11,11 @@ at the job records::
     or its worker on this      (the cause noted on it)
     host is dead           --otherwise--------------------> failed: "the worker ... died N times"
     queued and unclaimed for QUEUED_GRACE_S --------------> task sent again
+    queued, deferred (run_after), now due, never sent -----> task sent (``due``)
+
+A deferred task job (``interp_exec.task_backend``, ``run_after``) is stored
+without a task: no worker waits for it. The first run after its ``run_after``
+sends its task, so it starts within the schedule's interval of that time.
 
 A lease outlasts the longest a task may run (12 minutes with the defaults), so
 the sweep does not wait for it where it can tell sooner: a job claimed by a
@@ -39,6 +44,7 @@ from django.utils import timezone
 from interp_exec import metrics
 from interp_exec.core import conf
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.task_backend.signals import send_finished
 from interp_exec.task_queue.job_claims import this_host
 from interp_exec.task_queue.queueing import send_job_task
 
@@ -52,17 +58,20 @@ _logger = structlog.get_logger(__name__)
 
 @dataclass
 class SweepReport:
-    """What one run changed: ids of the jobs queued again, resent and given up."""
+    """What one run changed: ids of the jobs queued again, resent, given up, and
+    deferred jobs sent as they became due."""
 
     requeued: list[str] = field(default_factory=list)
     resent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    due: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
             "requeued": len(self.requeued),
             "resent": len(self.resent),
             "failed": len(self.failed),
+            "due": len(self.due),
         }
 
 
@@ -79,6 +88,7 @@ def sweep_expired_jobs() -> SweepReport:
         seen = Q(status=JobRecordStatus.RUNNING, lease_expires_at__lt=now, attempts=attempts)
         _recover(pk, seen, attempts, worker, "its lease expired", report, now)
     _recover_dead_workers(report, now)
+    _send_due(report, now)
 
     stale = CpuJobRecord.objects.filter(
         status=JobRecordStatus.QUEUED, queued_at__lt=now - conf.queued_grace()
@@ -100,11 +110,24 @@ def sweep_expired_jobs() -> SweepReport:
     metrics.SWEEP_ACTIONS.labels("requeued").inc(len(report.requeued))
     metrics.SWEEP_ACTIONS.labels("resent").inc(len(report.resent))
     metrics.SWEEP_ACTIONS.labels("gave_up").inc(len(report.failed))
-    if report.requeued or report.resent or report.failed:
+    metrics.SWEEP_ACTIONS.labels("due").inc(len(report.due))
+    if report.requeued or report.resent or report.failed or report.due:
         _logger.info("cpu.sweep_finished", **report.counts())
     else:
         _logger.debug("cpu.sweep_finished", **report.counts())
     return report
+
+
+def _send_due(report: SweepReport, now: datetime) -> None:
+    """Send the task of each deferred job whose ``run_after`` has come (no task yet)."""
+    due = CpuJobRecord.objects.filter(
+        status=JobRecordStatus.QUEUED, task_id="", run_after__lte=now
+    ).values_list("pk", "queued_at")[:SWEEP_BATCH]
+    for pk, queued_at in due:
+        seen = Q(status=JobRecordStatus.QUEUED, task_id="", queued_at=queued_at)
+        if _move(pk, seen, queued_at=now):
+            report.due.append(str(pk))
+            _logger.info("cpu.job_due", job_id=str(pk), task_id=_send(pk))
 
 
 def recover_jobs_of_dead_workers() -> SweepReport:
@@ -208,7 +231,7 @@ def _give_up(pk: uuid.UUID, seen: Q, attempts: int, limit: int, worker: str, now
         "kills its worker (out of memory, a crash in C code) ends here; queue it again "
         "once the cause is fixed."
     )
-    return _move(
+    given_up = _move(
         pk,
         seen,
         status=JobRecordStatus.FAILED,
@@ -217,3 +240,6 @@ def _give_up(pk: uuid.UUID, seen: Q, attempts: int, limit: int, worker: str, now
         lease_expires_at=None,
         finished_at=now,
     )
+    if given_up:
+        send_finished(pk)  # a django.tasks task's job ends here; others send nothing
+    return given_up

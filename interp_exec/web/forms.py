@@ -12,6 +12,8 @@ def workload_choices() -> list[tuple[str, str]]:
     return [
         (w.name, f"{w.name}: {w.description}" if w.description else w.name)
         for w in load_configured_workloads()
+        # A django.tasks task runs when its code enqueues it, on its own arguments.
+        if not w.call_with_arguments
     ]
 
 

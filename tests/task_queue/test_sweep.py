@@ -109,7 +109,7 @@ def test_live_leases_recent_queues_and_finished_jobs_are_left_alone(
 
     report = sweep_expired_jobs()
 
-    assert report.counts() == {"requeued": 0, "resent": 0, "failed": 0}
+    assert report.counts() == {"requeued": 0, "resent": 0, "failed": 0, "due": 0}
     for record, status in ((live, "running"), (recent, "queued"), (finished, "ok")):
         record.refresh_from_db()
         assert record.status == status

@@ -36,6 +36,7 @@ class InlineAdapter(ExecutionAdapter):
                 prepared.workload.qualname,
                 prepared.payload_json,
                 prepared.sample,
+                prepared.workload.call_with_arguments,
             )
         except Exception as exc:
             # Any BaseException of the job's own arrives here as a JobAborted (see

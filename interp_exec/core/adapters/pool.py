@@ -248,7 +248,12 @@ class PoolAdapter(ExecutionAdapter):
         started = time.perf_counter()
         try:
             future = executor.submit(
-                execute, job.workload.module, job.workload.qualname, job.payload_json, job.sample
+                execute,
+                job.workload.module,
+                job.workload.qualname,
+                job.payload_json,
+                job.sample,
+                job.workload.call_with_arguments,
             )
         except (BrokenExecutor, RuntimeError) as exc:
             # The pool broke or was shut down between two jobs: retire it and try a

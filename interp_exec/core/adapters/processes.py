@@ -38,4 +38,6 @@ class ProcessPoolAdapter(PoolAdapter):
     def _remote_traceback(self, exc: BaseException) -> str:
         # ProcessPoolExecutor chains a _RemoteTraceback holding the child's text.
         cause = exc.__cause__
-        return str(getattr(cause, "tb", "") or "").strip()
+        # concurrent.futures wraps the worker's text in triple quotes (_RemoteTraceback).
+        text = str(getattr(cause, "tb", "") or "").strip()
+        return text.removeprefix('"""').removesuffix('"""').strip()

@@ -83,11 +83,16 @@ def is_host_stop(exc: BaseException) -> bool:
 
 
 def execute(
-    module: str, qualname: str, payload_json: str, sample: SampleCall | None = None
+    module: str,
+    qualname: str,
+    payload_json: str,
+    sample: SampleCall | None = None,
+    spread: bool = False,
 ) -> WorkerReply:
-    """Run one job; a job that tries to end its worker fails instead (``JobAborted``)."""
+    """Run one job; a job that tries to end its worker fails instead (``JobAborted``).
+    ``spread``: the payload holds ``args`` and ``kwargs`` for the call (a task's)."""
     try:
-        return _run(module, qualname, payload_json, sample)
+        return _run(module, qualname, payload_json, sample, spread)
     except MemoryError as exc:
         message = str(exc) or "the job asked for more memory than it could have"
         raise JobAborted("MemoryError", message) from None
@@ -100,7 +105,9 @@ def execute(
         raise JobAborted(type(exc).__name__, f"{message} (a job cannot end its worker)") from exc
 
 
-def _run(module: str, qualname: str, payload_json: str, sample: SampleCall | None) -> WorkerReply:
+def _run(
+    module: str, qualname: str, payload_json: str, sample: SampleCall | None, spread: bool
+) -> WorkerReply:
     func: Callable[[Any], Any] = _resolve(module, qualname)
     if sample is None:
         payload = json.loads(payload_json)
@@ -110,9 +117,16 @@ def _run(module: str, qualname: str, payload_json: str, sample: SampleCall | Non
         payload = _resolve(sample_module, sample_qualname)(size, seed)
         payload_bytes = len(json.dumps(payload, allow_nan=False).encode())
     started = time.perf_counter()
-    result = func(payload)
+    result = func(*payload["args"], **payload["kwargs"]) if spread else func(payload)
     run_ms = (time.perf_counter() - started) * 1000
-    result_json = json.dumps(result, allow_nan=False)
+    try:
+        result_json = json.dumps(result, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        # Said plainly: the traceback of the encoder alone reads as a bug of the job's code.
+        raise type(exc)(
+            f"{qualname} returned a value that is not JSON serializable as a result ({exc}); "
+            "return dicts, lists, text, numbers, booleans or None"
+        ) from None
     return result_json, os.getpid(), interpreters.get_current().id, run_ms, payload_bytes
 
 

@@ -18,6 +18,9 @@ class Workload:
     ``min_task_size`` is the author's threshold in those units (sizes mean
     different work per workload, so one site-wide number cannot fit them all). It
     applies unless a flag or ``INTERP_EXEC["MIN_TASK_SIZE"]`` sets one.
+    ``call_with_arguments``: the payload is ``{"args": [...], "kwargs": {...}}``,
+    spread into the call, not passed as one value: how a ``django.tasks`` task
+    (``interp_exec.task_backend``) takes its arguments.
     """
 
     name: str
@@ -28,3 +31,4 @@ class Workload:
     sample: SampleFunc
     description: str
     min_task_size: int | None = None
+    call_with_arguments: bool = False

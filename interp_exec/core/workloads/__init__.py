@@ -7,6 +7,7 @@ from interp_exec.core.workloads.registry import (
     get_workload,
     load_configured_workloads,
     load_workload_modules,
+    register_workload,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "get_workload",
     "load_configured_workloads",
     "load_workload_modules",
+    "register_workload",
 ]

@@ -103,3 +103,17 @@ def get_workload(name: str) -> Workload:
 
 def all_workloads() -> list[Workload]:
     return sorted(_registry.values(), key=lambda w: w.name)
+
+
+def register_workload(workload: Workload) -> Workload:
+    """Register a workload built elsewhere than by ``@cpu_workload`` (a ``django.tasks``
+    task, see ``interp_exec.task_backend``); the one registered under its name if it
+    is the same function, else ``WorkloadRegistrationError``."""
+    with _lock:
+        existing = _registry.setdefault(workload.name, workload)
+    if (existing.module, existing.qualname) != (workload.module, workload.qualname):
+        raise WorkloadRegistrationError(
+            f"workload {workload.name!r} is registered twice: by {existing.module}."
+            f"{existing.qualname} and by {workload.module}.{workload.qualname}"
+        )
+    return existing
