@@ -29,6 +29,7 @@ def interp_exec_settings() -> dict[str, Any]:
             "INTERP_EXEC_MAX_ABANDONED_INTERPRETERS", None, minimum=0
         ),
         "MAX_QUEUED_PER_USER": env_int("INTERP_EXEC_MAX_QUEUED_PER_USER", None, minimum=0),
+        "OTEL_SPANS": env_bool("INTERP_EXEC_OTEL_SPANS", None),
     }
     settings = {key: value for key, value in from_env.items() if value is not None}
     # An environment variable cannot hold None; 0 stands for "no time limit".

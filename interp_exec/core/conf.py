@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     # Queued or running jobs one user may have at once; queue_cpu_job refuses more
     # (QueueLimitReached). None: no limit.
     "MAX_QUEUED_PER_USER": 100,
+    # OpenTelemetry spans of each queued job (interp_exec.job_spans), exported by
+    # the SDK the host project configures. Off: OpenTelemetry is not imported.
+    "OTEL_SPANS": False,
 }
 
 

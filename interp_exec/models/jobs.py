@@ -59,6 +59,11 @@ class CpuJobRecord(models.Model):
         default=timezone.now,
         help_text="When its task was last sent to the task queue (by queueing or the sweep).",
     )
+    trace_parent = models.CharField(
+        max_length=55,
+        blank=True,
+        help_text="W3C traceparent of the request that queued it (with INTERP_EXEC_OTEL_SPANS).",
+    )
     claimed_by = models.CharField(
         max_length=200, blank=True, help_text="host:pid of the worker that claimed it last."
     )

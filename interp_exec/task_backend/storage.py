@@ -19,6 +19,7 @@ from django.utils import timezone
 from interp_exec.core.domain import CpuJob, ExecutorMode, PayloadTooLarge
 from interp_exec.core.wiring import policy_for
 from interp_exec.flag_policy import flag_name
+from interp_exec.job_spans import current_trace_parent
 from interp_exec.models import CpuJobPayload, CpuJobRecord, ExecutorFlag
 from interp_exec.task_backend.results import task_result
 from interp_exec.task_queue.queueing import send_stored_job
@@ -50,6 +51,7 @@ def enqueue_task(
         task_priority=task.priority,
         run_after=task.run_after,
         worker_ids=[],
+        trace_parent=current_trace_parent(),
     )
     stored: list[TaskResult[..., Any]] = []
 

@@ -45,6 +45,7 @@ from interp_exec.core import conf
 from interp_exec.core.domain import CpuJob, JobOutcome
 from interp_exec.core.wiring import Pool, pool_for, workload_pools
 from interp_exec.dispatch_log_sink import record_dispatch_event
+from interp_exec.job_spans import export_job_spans, spans_enabled
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.process_gauges import record_worker_memory
 from interp_exec.task_backend.signals import send_finished, send_started
@@ -157,10 +158,13 @@ class _Drain:
             record_dispatch_event.flush()
             self._claim_more()
 
+        store_started_ns = time.time_ns()
         stored = finish_many(
             ((claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished),
             within=with_the_outcomes,
         )
+        if spans_enabled():
+            export_job_spans(((c, o) for c, o in finished if c.pk in stored), store_started_ns)
         for claimed, outcome in finished:
             del self.held[claimed.pk]
             if claimed.pk in stored:

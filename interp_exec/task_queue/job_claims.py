@@ -43,7 +43,18 @@ from interp_exec.core import conf
 from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
-_JOB_COLUMNS = ("pk", "attempts", "workload", "size", "seed", "created_by_id", "worker_ids")
+_JOB_COLUMNS = (
+    "pk",
+    "attempts",
+    "workload",
+    "size",
+    "seed",
+    "created_by_id",
+    "worker_ids",
+    "queued_at",
+    "trace_parent",
+)
+_WORKER_IDS = _JOB_COLUMNS.index("worker_ids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,11 @@ class ClaimedJob:
     attempt: int
     job: CpuJob
     is_task: bool = False
+    # For the job's trace (interp_exec.job_spans): when it was queued and claimed,
+    # and the W3C traceparent of whoever queued it ("" for none).
+    queued_at: datetime | None = None
+    claimed_at: datetime | None = None
+    trace_parent: str = ""
 
 
 def worker_name() -> str:
@@ -81,7 +97,7 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
         # Same transaction: no other delivery can claim between the UPDATE and this read.
         row = CpuJobRecord.objects.filter(pk=record_id).values_list(*_JOB_COLUMNS).get()
         _note_task_workers([row])
-    return _with_payloads([row], attempt_offset=0)[0]
+    return _with_payloads([row], attempt_offset=0, claimed_at=now)[0]
 
 
 def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
@@ -107,7 +123,7 @@ def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
         )
         _note_task_workers(rows)
     # The rows were locked (or the whole database was) since they were read.
-    return _with_payloads(rows, attempt_offset=1)
+    return _with_payloads(rows, attempt_offset=1, claimed_at=now)
 
 
 def finish_many(
@@ -153,11 +169,13 @@ def _note_task_workers(rows: list[tuple[Any, ...]]) -> None:
     transaction, where no other worker can change those rows."""
     me = worker_name()
     for row in rows:
-        if row[-1] is not None:
-            CpuJobRecord.objects.filter(pk=row[0]).update(worker_ids=[*row[-1], me])
+        if (worker_ids := row[_WORKER_IDS]) is not None:
+            CpuJobRecord.objects.filter(pk=row[0]).update(worker_ids=[*worker_ids, me])
 
 
-def _with_payloads(rows: list[tuple[Any, ...]], *, attempt_offset: int) -> list[ClaimedJob]:
+def _with_payloads(
+    rows: list[tuple[Any, ...]], *, attempt_offset: int, claimed_at: datetime
+) -> list[ClaimedJob]:
     """The claimed rows as jobs; ``attempt_offset``: what the claim added to the
     attempts read."""
     texts = dict(
@@ -168,9 +186,19 @@ def _with_payloads(rows: list[tuple[Any, ...]], *, attempt_offset: int) -> list[
         .values_list("job_id", "text")
     )
     claimed = []
-    for pk, attempts, workload, size, seed, user_id, worker_ids in rows:
+    for pk, attempts, workload, size, seed, user_id, worker_ids, queued_at, trace in rows:
         text = texts.get(pk)
         payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
         job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
-        claimed.append(ClaimedJob(pk, attempts + attempt_offset, job, worker_ids is not None))
+        claimed.append(
+            ClaimedJob(
+                pk,
+                attempts + attempt_offset,
+                job,
+                is_task=worker_ids is not None,
+                queued_at=queued_at,
+                claimed_at=claimed_at,
+                trace_parent=trace,
+            )
+        )
     return claimed

@@ -26,6 +26,7 @@ from interp_exec.core.domain import (
 from interp_exec.core.domain.errors import shown
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import Workload, get_workload, load_configured_workloads
+from interp_exec.job_spans import current_trace_parent
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
 MAX_JOB_SIZE = 1_000_000
@@ -75,7 +76,11 @@ def queue_cpu_job(
 
     with transaction.atomic():
         record = CpuJobRecord.objects.create(
-            workload=workload, size=size, seed=seed, created_by_id=user_id
+            workload=workload,
+            size=size,
+            seed=seed,
+            created_by_id=user_id,
+            trace_parent=current_trace_parent(),
         )
         if payload is not None:
             CpuJobPayload.objects.create(job=record, data=payload)
