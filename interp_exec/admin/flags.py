@@ -18,7 +18,7 @@ from waffle.models import Switch
 
 from interp_exec.admin.user_ids import StorableIdsField, UserNamesRawIdWidget
 from interp_exec.core import conf
-from interp_exec.core.domain import ExecutorMode
+from interp_exec.core.domain import AUTO, ExecutorMode
 from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.models import ExecutorFlag
@@ -77,6 +77,8 @@ class ExecutorFlagForm(_FlagForm):
         return percent
 
     def clean_mode(self) -> str:
+        if self.cleaned_data["mode"] == AUTO:
+            return AUTO
         mode = ExecutorMode.parse(self.cleaned_data["mode"])
         if mode is ExecutorMode.PROCESSES and not conf.get_setting("PROCESSES_ENABLED"):
             raise forms.ValidationError(

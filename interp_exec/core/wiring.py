@@ -7,6 +7,7 @@ resolved when a port is asked for, never at import time.
 """
 
 import atexit
+import dataclasses
 import importlib
 import threading
 from functools import cache
@@ -22,9 +23,11 @@ from interp_exec.core.domain import (
     DispatchPolicy,
     ExecutorMode,
     InterpExecError,
+    Workload,
     decide_route,
 )
 from interp_exec.core.domain.port import CpuTaskPort
+from interp_exec.core.domain.size_bands import all_bands
 from interp_exec.core.settings_policy import settings_policy
 from interp_exec.core.workloads import all_workloads, get_workload, load_configured_workloads
 
@@ -98,6 +101,8 @@ def policy_for(job: CpuJob, mode: str | ExecutorMode | None = None) -> DispatchP
 _LARGEST_SIZE = 2**62
 
 type Pool = tuple[ExecutorMode, int]
+# Job sizes from the first up to the second (None: no end), excluded.
+type SizeRange = tuple[int, int | None]
 
 
 def pool_for(job: CpuJob) -> Pool | None:
@@ -108,16 +113,48 @@ def pool_for(job: CpuJob) -> Pool | None:
     return routed[1] if routed else None
 
 
-def workload_pools() -> dict[Pool, dict[str, int]]:
-    """Each pool that some workload's large jobs go to now -> those workloads, each with
-    the smallest size of its jobs that goes there (its threshold)."""
-    pools: dict[Pool, dict[str, int]] = {}
+def workload_pools() -> dict[Pool, dict[str, list[SizeRange]]]:
+    """Each pool that some workload's jobs go to now -> those workloads, each with the
+    sizes of its jobs that go there: from its threshold up, or, for a workload on
+    auto, the size bands auto sends there (leaving out the jobs that explore)."""
+    pools: dict[Pool, dict[str, list[SizeRange]]] = {}
     for workload in all_workloads():
         routed = _policy_and_pool(CpuJob(workload.name, None, size=_LARGEST_SIZE))
-        if routed is not None:
-            policy, pool = routed
-            pools.setdefault(pool, {})[workload.name] = policy.min_task_size
+        if routed is None:
+            continue
+        policy, pool = routed
+        if policy.auto is None:
+            pools.setdefault(pool, {})[workload.name] = [(policy.min_task_size, None)]
+            continue
+        for band_pool, ranges in _auto_pools(workload.name).items():
+            pools.setdefault(band_pool, {})[workload.name] = ranges
     return pools
+
+
+def _auto_pools(workload: str) -> dict[Pool, list[SizeRange]]:
+    """Where auto sends each size band's jobs that do not explore, as size ranges."""
+    found: dict[Pool, list[SizeRange]] = {}
+    for band in all_bands():
+        policy = policy_for(CpuJob(workload, None, size=band.low))
+        if policy.auto is None:
+            continue
+        planned = dataclasses.replace(policy, mode=policy.auto.planned)
+        low = max(band.low, policy.min_task_size)
+        if low >= band.high:
+            continue
+        routed = _pool_of(planned, get_workload(workload), low)
+        if routed is None:
+            continue
+        ranges = found.setdefault(routed, [])
+        if ranges and ranges[-1][1] == band.low:
+            ranges[-1] = (ranges[-1][0], band.high)
+        else:
+            ranges.append((low, band.high))
+    # The last band's end is past every job size: no end.
+    for ranges in found.values():
+        if ranges[-1][1] == all_bands()[-1].high:
+            ranges[-1] = (ranges[-1][0], None)
+    return found
 
 
 def _policy_and_pool(job: CpuJob) -> tuple[DispatchPolicy, Pool] | None:
@@ -126,9 +163,14 @@ def _policy_and_pool(job: CpuJob) -> tuple[DispatchPolicy, Pool] | None:
         workload = get_workload(job.workload)
     except InterpExecError:
         return None  # the port refuses the job itself, with the reason
+    pool = _pool_of(policy, workload, job.size)
+    return None if pool is None else (policy, pool)
+
+
+def _pool_of(policy: DispatchPolicy, workload: Workload, size: int) -> Pool | None:
     probe, _ = _runtime()
-    mode = decide_route(policy, job.size, lambda: probe.verdict(workload)).mode
-    return None if mode is ExecutorMode.INLINE else (policy, (mode, policy.max_workers))
+    mode = decide_route(policy, size, lambda: probe.verdict(workload)).mode
+    return None if mode is ExecutorMode.INLINE else (mode, policy.max_workers)
 
 
 def _policy_source() -> PolicySource:
