@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from waffle.admin import FlagAdmin
 from waffle.models import Switch
 
+from interp_exec.admin.auto_bands import auto_bands
 from interp_exec.admin.user_ids import StorableIdsField, UserNamesRawIdWidget
 from interp_exec.core import conf
 from interp_exec.core.domain import AUTO, ExecutorMode
@@ -160,6 +161,7 @@ class ExecutorFlagAdmin(FlagAdmin):
         ),
     )
     readonly_fields = ("created", "modified")
+    change_form_template = "admin/interp_exec/executorflag/change_form.html"
     # waffle's FlagAdmin types list_display as its own eight-tuple.
     list_display = (  # type: ignore[assignment]
         "name",
@@ -216,6 +218,21 @@ class ExecutorFlagAdmin(FlagAdmin):
             if on
         ]
         return "; ".join(rules) or "no job (no rule set)"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        flag = self.get_object(request, object_id)
+        known = {flag_name(w.name): w.name for w in load_configured_workloads()}
+        if flag is not None and flag.name in known:
+            context["auto_bands"] = auto_bands(known[flag.name])
+        response: HttpResponse = super().change_view(request, object_id, form_url, context)
+        return response
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
