@@ -119,15 +119,15 @@ def workload_pools() -> dict[Pool, dict[str, list[SizeRange]]]:
     auto, the size bands auto sends there (leaving out the jobs that explore)."""
     pools: dict[Pool, dict[str, list[SizeRange]]] = {}
     for workload in all_workloads():
-        routed = _policy_and_pool(CpuJob(workload.name, None, size=_LARGEST_SIZE))
-        if routed is None:
-            continue
-        policy, pool = routed
-        if policy.auto is None:
+        try:
+            policy = policy_for(CpuJob(workload.name, None, size=_LARGEST_SIZE))
+        except InterpExecError:
+            continue  # the port refuses the workload's jobs itself, with the reason
+        if policy.auto is not None:
+            for band_pool, ranges in _auto_pools(workload.name).items():
+                pools.setdefault(band_pool, {})[workload.name] = ranges
+        elif (pool := _pool_of(policy, workload, _LARGEST_SIZE)) is not None:
             pools.setdefault(pool, {})[workload.name] = [(policy.min_task_size, None)]
-            continue
-        for band_pool, ranges in _auto_pools(workload.name).items():
-            pools.setdefault(band_pool, {})[workload.name] = ranges
     return pools
 
 
