@@ -43,7 +43,7 @@ def test_without_figures_the_page_says_so(admin_client: Client) -> None:
     html = admin_client.get(page_of(flag)).content.decode()
 
     assert "No figures yet" in html
-    assert "class=\"bar-chart\"" not in html
+    assert 'class="bar-chart"' not in html
 
 
 def test_auto_can_be_chosen_in_the_form(admin_client: Client) -> None:
