@@ -128,6 +128,8 @@ class AutoFigures:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._read_at = 0.0
+        # One more each time the figures are dropped: plans name the reading they used.
+        self._version = 0
         self._workloads: dict[str, WorkloadFigures] = {}
         self._plans: dict[_PlanKey, BandPlan] = {}
 
@@ -149,7 +151,7 @@ class AutoFigures:
                     for mode in eligible
                     if (mode_figures := figures.mode_figures(band, mode, workers)) is not None
                 }
-                found = self._plans[key] = plan_band(band, by_mode, eligible)
+                found = self._plans[key] = plan_band(band, by_mode, eligible, self._version)
             return found
 
     def figures(self, workload: str) -> WorkloadFigures:
@@ -160,12 +162,14 @@ class AutoFigures:
     def forget(self) -> None:
         with self._lock:
             self._read_at = 0.0
+            self._version += 1
             self._workloads.clear()
             self._plans.clear()
 
     def _expire(self) -> None:
         now = time.monotonic()
         if now - self._read_at >= conf.get_setting("AUTO_REFRESH_S"):
+            self._version += 1
             self._workloads.clear()
             self._plans.clear()
             self._read_at = now

@@ -124,15 +124,39 @@ def workload_pools() -> dict[Pool, dict[str, list[SizeRange]]]:
         except InterpExecError:
             continue  # the port refuses the workload's jobs itself, with the reason
         if policy.auto is not None:
-            for band_pool, ranges in _auto_pools(workload.name).items():
+            auto_pools = _auto_pools(workload.name, policy, policy.auto.figures_version)
+            for band_pool, ranges in auto_pools.items():
                 pools.setdefault(band_pool, {})[workload.name] = ranges
         elif (pool := _pool_of(policy, workload, _LARGEST_SIZE)) is not None:
             pools.setdefault(pool, {})[workload.name] = [(policy.min_task_size, None)]
     return pools
 
 
-def _auto_pools(workload: str) -> dict[Pool, list[SizeRange]]:
-    """Where auto sends each size band's jobs that do not explore, as size ranges."""
+# Auto's pools per (workload, its limits, the figures' reading): asking for them costs
+# a policy per size band (~1 ms a workload), and a drain asks before every claim.
+_auto_pools_made: dict[tuple[str, DispatchPolicy, int], dict[Pool, list[SizeRange]]] = {}
+_AUTO_POOLS_KEPT = 256
+
+
+def _auto_pools(
+    workload: str, policy: DispatchPolicy, figures_version: int
+) -> dict[Pool, list[SizeRange]]:
+    """Where auto sends each size band's jobs that do not explore, as size ranges; made
+    again when the workload's limits change or auto reads its figures again."""
+    key = (
+        workload,
+        dataclasses.replace(policy, mode=ExecutorMode.INLINE, auto=None),
+        figures_version,
+    )
+    found = _auto_pools_made.get(key)
+    if found is None:
+        if len(_auto_pools_made) >= _AUTO_POOLS_KEPT:
+            _auto_pools_made.clear()
+        found = _auto_pools_made[key] = _plan_auto_pools(workload)
+    return found
+
+
+def _plan_auto_pools(workload: str) -> dict[Pool, list[SizeRange]]:
     found: dict[Pool, list[SizeRange]] = {}
     for band in all_bands():
         policy = policy_for(CpuJob(workload, None, size=band.low))

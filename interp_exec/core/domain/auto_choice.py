@@ -53,6 +53,9 @@ class AutoChoice:
     mode: ExecutorMode
     reason: str
     planned: ExecutorMode
+    # Which reading of the figures it came from: what was planned from one reading
+    # may be kept until the next (``wiring.workload_pools`` does).
+    figures_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ def plan_band(
     band: SizeBand,
     figures: Mapping[ExecutorMode, ModeFigures],
     eligible: Sequence[ExecutorMode],
+    figures_version: int = 0,
 ) -> BandPlan:
     """The best eligible mode by the figures (fastest per job), and the alternatives."""
     if not eligible:
@@ -96,11 +100,14 @@ def plan_band(
             f"auto: exploring {mode.value} (a share of jobs keeps every mode's figures "
             f"fresh); the figures favour {best.value} {where}",
             best,
+            figures_version,
         )
         for mode in eligible
         if mode is not best
     )
-    return BandPlan(band, AutoChoice(best, reason, best), explorations, tuple(known))
+    return BandPlan(
+        band, AutoChoice(best, reason, best, figures_version), explorations, tuple(known)
+    )
 
 
 def pick(plan: BandPlan, draw: float, share: float) -> AutoChoice:
