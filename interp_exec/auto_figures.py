@@ -6,13 +6,18 @@ and reads them again at most every ``INTERP_EXEC["AUTO_REFRESH_S"]`` seconds::
 
     dispatch log: the workload's latest successful dispatches
       -> per (size band, mode used): at most AUTO_WINDOW of them,
-         median (run_ms + wait_ms) / the pool's workers (1 inline)
+         (median run_ms + 10th percentile of wait_ms) / the pool's workers (1 inline)
     latest benchmark run that measured the workload (identical results only)
       -> per mode: its time per job at the run's size (parallelism included),
          scaled to each band linearly above the mode's fixed overhead per job
     -> per (band, mode): the log's figure when it holds AUTO_MIN_JOBS dispatches,
        else the benchmark's, else none (the mode is not compared)
     -> plans (auto_choice.plan_band), made on first use and kept until the refresh
+
+A job's wait is its transfer to and from the worker plus its time queued behind
+other jobs of the same ``map``; only the transfer is a cost per job (the queue
+only says the pool was full), so the figure takes the waits of the jobs that
+did not queue: the shortest ones.
 
 The log is what this site's jobs really cost here (its database, its load, its
 pool sizes); the benchmark is only a prior for bands and modes the log has not
@@ -56,17 +61,19 @@ class _Seed:
 class WorkloadFigures:
     """The raw figures of one workload, as read."""
 
-    # (band index, mode) -> (run + wait) ms of the latest ok dispatches, newest first.
-    log: dict[tuple[int, ExecutorMode], list[float]] = field(default_factory=dict)
+    # (band index, mode) -> (run_ms, wait_ms) of the latest ok dispatches, newest first.
+    log: dict[tuple[int, ExecutorMode], list[tuple[float, float]]] = field(default_factory=dict)
     seed: dict[ExecutorMode, _Seed] = field(default_factory=dict)
 
     def mode_figures(self, band: SizeBand, mode: ExecutorMode, workers: int) -> ModeFigures | None:
         samples = self.log.get((band.index, mode), [])
         if len(samples) >= conf.get_setting("AUTO_MIN_JOBS"):
             parallel = 1 if mode is ExecutorMode.INLINE else workers
+            run_ms = statistics.median(run for run, _ in samples)
+            wait_ms = sorted(wait for _, wait in samples)[len(samples) // 10]
             return ModeFigures(
                 mode,
-                statistics.median(samples) / parallel,
+                (run_ms + wait_ms) / parallel,
                 len(samples),
                 f"the last {len(samples)} jobs",
             )
@@ -92,14 +99,14 @@ def read_figures(workload: str) -> WorkloadFigures:
         .order_by("-created_at", "-id")
         .values_list("size", "mode_used", "run_ms", "wait_ms")[: window * len(known) * _BANDS_READ]
     )
-    samples: defaultdict[tuple[int, ExecutorMode], list[float]] = defaultdict(list)
+    samples: defaultdict[tuple[int, ExecutorMode], list[tuple[float, float]]] = defaultdict(list)
     for size, mode_used, run_ms, wait_ms in rows:
         mode = known.get(mode_used)
         if mode is None:
             continue
         bucket = samples[band_of(size).index, mode]
         if len(bucket) < window:
-            bucket.append(run_ms + wait_ms)
+            bucket.append((run_ms, wait_ms))
     figures.log = dict(samples)
     latest = (
         BenchmarkResult.objects.filter(workload=workload, results_identical=True)

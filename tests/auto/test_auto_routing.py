@@ -172,3 +172,16 @@ def test_the_drain_claims_each_band_for_the_pool_auto_sends_it_to() -> None:
         2,
     )
     assert pool_for(CpuJob(ECHO, None, size=2500, rollout_key="a")) is None, "below the threshold"
+
+
+def test_time_queued_behind_other_jobs_of_a_map_is_not_a_cost() -> None:
+    set_flag(flag_name(ECHO), mode="auto", everyone=True)
+    logged(ECHO, "inline", 3000, 10.0)
+    # A map of 30 on two workers: the first jobs start at once, the rest queue.
+    logged(ECHO, "interpreters", 3000, 12.0, wait_ms=0.5, jobs=6)
+    logged(ECHO, "interpreters", 3000, 12.0, wait_ms=80.0, jobs=24)
+
+    chosen = policy(3000)
+
+    assert chosen.mode is ExecutorMode.INTERPRETERS
+    assert chosen.auto.reason.startswith("auto: interpreters, 1.6x inline")
