@@ -69,7 +69,8 @@ DEFAULTS: dict[str, Any] = {
     # Fewer dispatches than this in the window: the mode's figure comes from the
     # latest benchmark run instead (the log is too thin to trust).
     "AUTO_MIN_JOBS": 20,
-    # Seconds a process uses its figures before it reads them again.
+    # Seconds a process uses its figures before it reads them again (0: every job,
+    # for tests only: a read is two queries).
     "AUTO_REFRESH_S": 30.0,
     # Queued or running jobs one user may have at once; queue_cpu_job refuses more
     # (QueueLimitReached). None: no limit.

@@ -17,6 +17,7 @@ from interp_exec.flag_snapshot import forget_flags
 from interp_exec.models import DispatchLog
 from tests.auto.logged import logged
 from tests.bench.figures import figures, stored_run
+from tests.event_recorder import RECORDED_EVENTS
 from tests.flag_helpers import set_flag
 
 ECHO = "tests.echo"
@@ -185,3 +186,25 @@ def test_time_queued_behind_other_jobs_of_a_map_is_not_a_cost() -> None:
 
     assert chosen.mode is ExecutorMode.INTERPRETERS
     assert chosen.auto.reason.startswith("auto: interpreters, 1.6x inline")
+
+
+def test_auto_choice_is_a_dispatch_not_a_fallback_and_an_override_is_one() -> None:
+    set_flag(flag_name(ECHO), mode="auto", everyone=True)
+    favour_interpreters_at_3000()
+    RECORDED_EVENTS.clear()
+    sinks = [*settings.INTERP_EXEC["EVENT_SINKS"], "tests.event_recorder.record_event"]
+
+    with auto_settings(AUTO_EXPLORE_SHARE=0.0, EVENT_SINKS=sinks):
+        get_cpu_port().run(CpuJob(ECHO, {"n": 1}, size=3000))
+        set_flag(flag_name(ECHO), min_task_size=5000)
+        forget_flags()
+        get_cpu_port().run(CpuJob(ECHO, {"n": 1}, size=3000))
+
+    starts = [(e, f) for e, f in RECORDED_EVENTS if e in {"cpu.dispatch", "cpu.fallback"}]
+    (chosen_event, chosen), (override_event, override) = starts
+    assert chosen_event == "cpu.dispatch"
+    assert (chosen["mode_requested"], chosen["mode_used"]) == ("auto", "interpreters")
+    assert chosen["auto_reason"].startswith("auto: interpreters, 1.6x inline")
+    assert override_event == "cpu.fallback"
+    assert override["fallback_kind"] == "below_min_task_size"
+    assert override["mode_requested"] == "auto"
