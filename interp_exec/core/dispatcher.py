@@ -2,7 +2,8 @@
 
 Data flow of ``map`` (``run`` is ``map`` of one)::
 
-    job -> prepare (refuse bad input) -> policy (flags or settings) -> payload limit
+    job -> prepare (refuse bad input) -> policy (flags or settings; a flag on auto
+        has chosen the mode for this job) -> payload limit
         (any error while planning a job refuses that job alone)
         -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
         -> adapters grouped by mode, each group run concurrently in its pool
