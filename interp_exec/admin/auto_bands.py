@@ -39,7 +39,6 @@ def auto_bands(workload: str) -> AutoBands:
         )
         for plan in plans
         for f in plan.figures
-        if f.ms_per_job > 0
     ]
     chart = bar_chart(
         bars,

@@ -96,3 +96,13 @@ def test_jobs_without_a_key_explore_at_the_share_too() -> None:
     chosen = [pick(plan, exploration_draw(None), 0.1) for _ in range(1000)]
 
     assert sum(c.mode is not INTERPRETERS for c in chosen) in range(95, 106)
+
+
+def test_jobs_too_fast_to_time_still_compare() -> None:
+    figures = {INLINE: log(INLINE, 0.0), INTERPRETERS: log(INTERPRETERS, 0.0)}
+
+    plan = plan_band(band_of(1), figures, ALL)
+
+    assert plan.best.mode is INLINE
+    assert "interpreters 1.00x of its speed" in plan.best.reason
+    assert plan.speed_vs_inline(INTERPRETERS) == 1.0

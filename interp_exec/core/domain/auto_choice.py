@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from interp_exec.core.domain.modes import ExecutorMode
 from interp_exec.core.domain.size_bands import SizeBand
 
+RESOLUTION_MS = 0.001
+
 
 @dataclass(frozen=True, slots=True)
 class ModeFigures:
@@ -43,6 +45,12 @@ class ModeFigures:
     ms_per_job: float
     jobs: int
     source: str
+
+    def __post_init__(self) -> None:
+        # The log keeps times to the microsecond: a job under that reads 0, and
+        # counts as 1 us so that every ratio of two figures stays finite.
+        if not self.ms_per_job >= RESOLUTION_MS:
+            object.__setattr__(self, "ms_per_job", RESOLUTION_MS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,7 @@ class BandPlan:
         """How many times inline's throughput ``mode`` reaches in this band, if known."""
         by_mode = {f.mode: f for f in self.figures}
         inline, other = by_mode.get(ExecutorMode.INLINE), by_mode.get(mode)
-        if inline is None or other is None or other.ms_per_job <= 0:
+        if inline is None or other is None:
             return None
         return inline.ms_per_job / other.ms_per_job
 
