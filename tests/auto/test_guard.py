@@ -3,6 +3,7 @@ than the tolerance is switched to the fastest, with an admin log entry; ``--dry-
 only prints. The rule is tested on fixed figures, the command with fixed figures in
 place of the harness, and once end to end on a real tiny run."""
 
+import json
 from io import StringIO
 from typing import Any
 
@@ -165,3 +166,16 @@ def test_a_real_tiny_guarded_run_judges_and_stores(admin_user: User) -> None:
     assert BenchmarkRun.objects.count() == 1
     assert ExecutorFlag.objects.get(name=flag_name("transcript.readability")).mode == "interpreters"
     assert not LogEntry.objects.exists()
+
+
+def test_json_output_carries_the_decisions(fake_harness: list[ModeResult]) -> None:
+    set_flag(FLAG, mode="processes", everyone=True)
+    fake_harness.extend(measured(1.2, 0.6, 0.9))
+
+    document = json.loads(guard("--dry-run", "--json"))
+
+    (decision,) = document["guard"]
+    assert decision["workload"] == DEDUPE
+    assert (decision["configured"], decision["switch_to"]) == ("processes", "interpreters")
+    assert decision["applied"] is False
+    assert document["run_id"] is None
