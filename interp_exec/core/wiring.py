@@ -27,7 +27,7 @@ from interp_exec.core.domain import (
     decide_route,
 )
 from interp_exec.core.domain.port import CpuTaskPort
-from interp_exec.core.domain.size_bands import all_bands
+from interp_exec.core.domain.size_bands import BAND_COUNT, SizeBand, all_bands
 from interp_exec.core.settings_policy import settings_policy
 from interp_exec.core.workloads import all_workloads, get_workload, load_configured_workloads
 
@@ -109,8 +109,12 @@ def pool_for(job: CpuJob) -> Pool | None:
     """The pool (mode, size) the site's port would send ``job`` to now, without running
     it; None when it runs inline or is refused. For the task queue, which fills a
     pool only with jobs bound for it."""
-    routed = _policy_and_pool(job)
-    return routed[1] if routed else None
+    try:
+        policy = policy_for(job)
+        workload = get_workload(job.workload)
+    except InterpExecError:
+        return None  # the port refuses the job itself, with the reason
+    return _pool_of(policy, workload, job.size)
 
 
 def workload_pools() -> dict[Pool, dict[str, list[SizeRange]]]:
@@ -176,19 +180,9 @@ def _plan_auto_pools(workload: str) -> dict[Pool, list[SizeRange]]:
             ranges.append((low, band.high))
     # The last band's end is past every job size: no end.
     for ranges in found.values():
-        if ranges[-1][1] == all_bands()[-1].high:
+        if ranges[-1][1] == SizeBand(BAND_COUNT - 1).high:
             ranges[-1] = (ranges[-1][0], None)
     return found
-
-
-def _policy_and_pool(job: CpuJob) -> tuple[DispatchPolicy, Pool] | None:
-    try:
-        policy = policy_for(job)
-        workload = get_workload(job.workload)
-    except InterpExecError:
-        return None  # the port refuses the job itself, with the reason
-    pool = _pool_of(policy, workload, job.size)
-    return None if pool is None else (policy, pool)
 
 
 def _pool_of(policy: DispatchPolicy, workload: Workload, size: int) -> Pool | None:

@@ -208,3 +208,11 @@ def test_auto_choice_is_a_dispatch_not_a_fallback_and_an_override_is_one() -> No
     assert override_event == "cpu.fallback"
     assert override["fallback_kind"] == "below_min_task_size"
     assert override["mode_requested"] == "auto"
+
+
+def test_seeded_figures_send_every_band_from_the_break_even_size_up_to_the_pool() -> None:
+    set_flag(flag_name(ECHO), mode="auto", everyone=True, min_task_size=0)
+    # Inline 0.15 ms a unit; interpreters 0.087 ms a unit plus 0.12 ms a job: even at ~2.
+    stored_run([figures(ECHO, "inline"), figures(ECHO, "interpreters")])
+
+    assert workload_pools() == {(ExecutorMode.INTERPRETERS, 2): {ECHO: [(2, None)]}}
