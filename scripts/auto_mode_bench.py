@@ -24,7 +24,9 @@ Run: .venv/bin/python scripts/auto_mode_bench.py [--workload NAME ...] [--jobs N
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "episodic_site.settings")
 os.environ.setdefault("EPISODIC_LOG_LEVEL", "warning")
 _DB_DIR = tempfile.mkdtemp(prefix="auto-mode-bench-")
+atexit.register(shutil.rmtree, _DB_DIR, ignore_errors=True)
 os.environ["EPISODIC_SQLITE_PATH"] = str(Path(_DB_DIR) / "bench.sqlite3")
 
 FIXED = ("inline", "interpreters", "processes")
