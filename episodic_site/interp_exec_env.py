@@ -30,6 +30,11 @@ def interp_exec_settings() -> dict[str, Any]:
         ),
         "MAX_QUEUED_PER_USER": env_int("INTERP_EXEC_MAX_QUEUED_PER_USER", None, minimum=0),
         "OTEL_SPANS": env_bool("INTERP_EXEC_OTEL_SPANS", None),
+        # Checked against its upper bound (1) by interp_exec.auto_figures.
+        "AUTO_EXPLORE_SHARE": env_float("INTERP_EXEC_AUTO_EXPLORE_SHARE", None, minimum=0),
+        "AUTO_WINDOW": env_int("INTERP_EXEC_AUTO_WINDOW", None, minimum=1),
+        "AUTO_MIN_JOBS": env_int("INTERP_EXEC_AUTO_MIN_JOBS", None, minimum=1),
+        "AUTO_REFRESH_S": env_float("INTERP_EXEC_AUTO_REFRESH_S", None, minimum=0),
     }
     settings = {key: value for key, value in from_env.items() if value is not None}
     # An environment variable cannot hold None; 0 stands for "no time limit".

@@ -42,4 +42,15 @@ def check_interp_exec_settings(
         errors.append(
             Error(str(exc), hint='Fix INTERP_EXEC["DEFAULT_MODE"].', id="interp_exec.E003")
         )
+    share = conf.get_setting("AUTO_EXPLORE_SHARE")
+    if not isinstance(share, int | float) or not 0 <= share <= 1:
+        errors.append(
+            Error(
+                f"AUTO_EXPLORE_SHARE is {share!r}: the share of auto jobs sent to other modes "
+                "is a number from 0 to 1",
+                hint='Fix INTERP_EXEC["AUTO_EXPLORE_SHARE"] (INTERP_EXEC_AUTO_EXPLORE_SHARE), '
+                "e.g. 0.05.",
+                id="interp_exec.E004",
+            )
+        )
     return errors

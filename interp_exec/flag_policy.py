@@ -1,11 +1,11 @@
 """The site's policy source: waffle flags and a switch decide where each job runs.
 
-``cpu.kill_switch`` (a waffle Switch) forces inline everywhere, even for a port
-with a fixed mode. Otherwise the flag ``cpu.<workload>``, or ``cpu.default``
-when the workload has none, gives the mode (while the flag is active for the
-job) and the limits (blank ones inherit the settings). Waffle reads flags through
-Django's cache and clears it on save, so with the site's shared cache a change
-made in the admin reaches running workers on their next job.
+``cpu.kill_switch`` (a waffle Switch) forces inline everywhere, even for a port with a
+fixed mode. Otherwise the flag ``cpu.<workload>``, or ``cpu.default`` when the workload
+has none, gives the mode (while the flag is active for the job; ``auto``: chosen per job
+from measurements, ``auto_policy``) and the limits (blank ones inherit the settings).
+Waffle reads flags through Django's cache and clears it on save, so with the site's
+shared cache a change made in the admin reaches running workers on their next job.
 
 ``flag_is_active`` needs a request; jobs have none, so a job is evaluated
 through the flag's own user rules and a deterministic percent bucket. Flags are
@@ -21,7 +21,8 @@ import json
 from django.contrib.auth import get_user_model
 from waffle.models import Switch
 
-from interp_exec.core.domain import CpuJob, DispatchPolicy, ExecutorMode
+from interp_exec.auto_policy import choose_for_job
+from interp_exec.core.domain import AUTO, CpuJob, DispatchPolicy, ExecutorMode
 from interp_exec.core.settings_policy import settings_policy
 from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.flag_snapshot import KILL_SWITCH as KILL_SWITCH
@@ -73,24 +74,35 @@ def policy_from_flags(job: CpuJob, fixed_mode: ExecutorMode | None) -> DispatchP
     if flag.pk is None:
         return base
 
+    # One pool per process serves every workload: its size is the default flag's.
+    max_workers = _first_set(default.max_workers, base.max_workers)
+    auto = None
     if fixed_mode is not None:
         mode, source = fixed_mode, f"fixed mode {fixed_mode.value}; limits from flag {flag.name}"
-    elif is_active_for_job(flag, job):
-        mode, source = ExecutorMode.parse(flag.mode), f"flag {flag.name} is active"
-    else:
+    elif not is_active_for_job(flag, job):
         mode, source = ExecutorMode.INLINE, f"flag {flag.name} is not active for this job"
+    elif flag.mode == AUTO:
+        auto = choose_for_job(
+            job,
+            isolated=isolated,
+            processes_enabled=base.processes_enabled,
+            max_workers=max_workers,
+        )
+        mode, source = auto.mode, f"flag {flag.name} is active"
+    else:
+        mode, source = ExecutorMode.parse(flag.mode), f"flag {flag.name} is active"
     return DispatchPolicy(
         mode=mode,
         min_task_size=_first_set(flag.min_task_size, default.min_task_size, base.min_task_size),
         max_payload_bytes=_first_set(
             flag.max_payload_bytes, default.max_payload_bytes, base.max_payload_bytes
         ),
-        # One pool per process serves every workload: its size is the default flag's.
-        max_workers=_first_set(default.max_workers, base.max_workers),
+        max_workers=max_workers,
         timeout_s=_first_set(flag.timeout_s, default.timeout_s, base.timeout_s),
         processes_enabled=base.processes_enabled,
         isolated=isolated,
         source=source,
+        auto=auto,
     )
 
 

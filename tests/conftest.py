@@ -22,7 +22,18 @@ TESTS = Path(__file__).resolve().parent
 # Suites whose every test talks to the database (through the client, the admin,
 # the task queue or a qcluster); elsewhere only the tests that ask for it do.
 _DATABASE_SUITES = frozenset(
-    {"web", "flags", "task_queue", "task_backend", "fuzz", "integration", "services", "e2e", "ops"}
+    {
+        "web",
+        "flags",
+        "auto",
+        "task_queue",
+        "task_backend",
+        "fuzz",
+        "integration",
+        "services",
+        "e2e",
+        "ops",
+    }
 )
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
 

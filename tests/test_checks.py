@@ -34,3 +34,10 @@ def test_an_unknown_default_mode_is_an_error(settings: Any) -> None:
     assert error.id == "interp_exec.E003"
     assert "'threads'" in error.msg
     assert "inline, interpreters, processes" in error.msg
+
+
+def test_an_explore_share_outside_0_to_1_is_an_error(settings: Any) -> None:
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "AUTO_EXPLORE_SHARE": 5}
+    (error,) = check_interp_exec_settings(None)
+    assert error.id == "interp_exec.E004"
+    assert "AUTO_EXPLORE_SHARE is 5" in error.msg

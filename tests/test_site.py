@@ -574,6 +574,10 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
         "DRAIN_BUDGET_S": "2",
         "MAX_ABANDONED_INTERPRETERS": "3",
         "MAX_QUEUED_PER_USER": "50",
+        "AUTO_EXPLORE_SHARE": "0.1",
+        "AUTO_WINDOW": "100",
+        "AUTO_MIN_JOBS": "10",
+        "AUTO_REFRESH_S": "15",
     }
     for key, raw in values.items():
         monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)
@@ -583,6 +587,7 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
     assert set(configured) == set(DEFAULTS) - {"POLICY_SOURCE", "EVENT_SINKS"}
     assert configured["WORKLOADS"] == ["episodic.workloads", "other.workloads"]
     assert configured["PROCESSES_ENABLED"] is False
+    assert (configured["AUTO_EXPLORE_SHARE"], configured["AUTO_WINDOW"]) == (0.1, 100)
 
 
 def test_interp_exec_reads_the_site_settings() -> None:

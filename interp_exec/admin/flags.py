@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from waffle.admin import FlagAdmin
 from waffle.models import Switch
 
+from interp_exec.admin.auto_bands import auto_bands
 from interp_exec.admin.user_ids import StorableIdsField, UserNamesRawIdWidget
 from interp_exec.core import conf
-from interp_exec.core.domain import ExecutorMode
+from interp_exec.core.domain import AUTO, ExecutorMode
 from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.models import ExecutorFlag
@@ -80,6 +81,8 @@ class ExecutorFlagForm(_FlagForm):
         return percent
 
     def clean_mode(self) -> str:
+        if self.cleaned_data["mode"] == AUTO:
+            return AUTO
         mode = ExecutorMode.parse(self.cleaned_data["mode"])
         if mode is ExecutorMode.PROCESSES and not conf.get_setting("PROCESSES_ENABLED"):
             raise forms.ValidationError(
@@ -161,6 +164,7 @@ class ExecutorFlagAdmin(FlagAdmin):
         ),
     )
     readonly_fields = ("created", "modified")
+    change_form_template = "admin/interp_exec/executorflag/change_form.html"
     # waffle's FlagAdmin types list_display as its own eight-tuple.
     list_display = (  # type: ignore[assignment]
         "name",
@@ -217,6 +221,21 @@ class ExecutorFlagAdmin(FlagAdmin):
             if on
         ]
         return "; ".join(rules) or "no job (no rule set)"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = dict(extra_context or {})
+        flag = self.get_object(request, object_id)
+        known = {flag_name(w.name): w.name for w in load_configured_workloads()}
+        if flag is not None and flag.name in known:
+            context["auto_bands"] = auto_bands(known[flag.name])
+        response: HttpResponse = super().change_view(request, object_id, form_url, context)
+        return response
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

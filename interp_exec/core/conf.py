@@ -59,6 +59,19 @@ DEFAULTS: dict[str, Any] = {
     # they end. The process cannot retire instead: its exit would wait for them.
     # None: no limit.
     "MAX_ABANDONED_INTERPRETERS": 2,
+    # Auto mode (a flag's mode "auto", interp_exec.auto_figures): the share of jobs
+    # sent to a mode other than the one the figures favour, so that every mode
+    # stays measured (0 to 1).
+    "AUTO_EXPLORE_SHARE": 0.05,
+    # Latest successful dispatches per workload, size band and mode that auto's
+    # figures are taken from.
+    "AUTO_WINDOW": 200,
+    # Fewer dispatches than this in the window: the mode's figure comes from the
+    # latest benchmark run instead (the log is too thin to trust).
+    "AUTO_MIN_JOBS": 20,
+    # Seconds a process uses its figures before it reads them again (0: every job,
+    # for tests only: a read is two queries).
+    "AUTO_REFRESH_S": 30.0,
     # Queued or running jobs one user may have at once; queue_cpu_job refuses more
     # (QueueLimitReached). None: no limit.
     "MAX_QUEUED_PER_USER": 100,

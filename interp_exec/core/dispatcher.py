@@ -2,7 +2,8 @@
 
 Data flow of ``map`` (``run`` is ``map`` of one)::
 
-    job -> prepare (refuse bad input) -> policy (flags or settings) -> payload limit
+    job -> prepare (refuse bad input) -> policy (flags or settings; a flag on auto
+        has chosen the mode for this job) -> payload limit
         (any error while planning a job refuses that job alone)
         -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
         -> adapters grouped by mode, each group run concurrently in its pool
@@ -145,11 +146,11 @@ class CpuDispatcher:
 
     def _plan(self, index: int, job: CpuJob) -> _Planned | JobOutcome:
         dispatch_id = uuid.uuid4().hex
-        requested = self.fixed_mode or ExecutorMode.INLINE
+        requested = (self.fixed_mode or ExecutorMode.INLINE).value
         try:
             prepared = prepare(job, get_workload(job.workload), dispatch_id)
             policy = self._policy_source(job, self.fixed_mode)
-            requested = policy.mode
+            requested = policy.requested
             if prepared.payload_bytes > policy.max_payload_bytes:
                 raise PayloadTooLarge(
                     f"payload is {prepared.payload_bytes} bytes, over max_payload_bytes "
@@ -162,7 +163,7 @@ class CpuDispatcher:
                     "(INTERP_EXEC_PROCESSES_ENABLED)"
                 )
         except Exception as exc:
-            outcome = refused_outcome(job, dispatch_id, as_refusal(exc), requested.value)
+            outcome = refused_outcome(job, dispatch_id, as_refusal(exc), requested)
             self._tracer.emit(tracing.REFUSED, _outcome_fields(outcome))
             return outcome
         if job.timeout_s is None and policy.timeout_s is not None:
@@ -171,7 +172,7 @@ class CpuDispatcher:
         fields = {
             "dispatch_id": dispatch_id,
             "workload": prepared.workload.name,
-            "mode_requested": policy.mode.value,
+            "mode_requested": policy.requested,
             "mode_used": route.mode.value,
             "size": job.size,
             "payload_bytes": prepared.payload_bytes,
@@ -179,14 +180,17 @@ class CpuDispatcher:
         }
         # One event starts every job: cpu.fallback instead of cpu.dispatch when the
         # route differs from the request, so tiny jobs pay for two log lines, not three.
+        # Under auto the request is auto's choice: only an override of it falls back.
         if route.mode is policy.mode:
+            if policy.auto is not None:
+                fields["auto_reason"] = policy.auto.reason
             self._tracer.emit(tracing.DISPATCH, fields)
         else:
             self._tracer.emit(
                 tracing.FALLBACK,
                 {
                     **fields,
-                    "fallback_reason": route.fallback_reason,
+                    "fallback_reason": policy.reason(route),
                     "fallback_kind": route.fallback_kind,
                 },
                 routine=route.small_job,
@@ -207,13 +211,14 @@ class CpuDispatcher:
     def _conclude(self, planned: _Planned, result: RunResult, mode: ExecutorMode) -> JobOutcome:
         """The outcome of one run, traced; a run-time refusal by a subinterpreter is
         remembered and the job re-run where the policy falls back to."""
-        reason = planned.route.fallback_reason
+        reason = planned.policy.reason(planned.route)
         if result.interpreter_refusal:
-            mode, reason, result = self._rerun_refused(planned, result)
+            mode, rerun_reason, result = self._rerun_refused(planned, result)
+            reason = planned.policy.reason(Route(mode, rerun_reason))
         outcome = build_outcome(
             planned.prepared,
             result,
-            mode_requested=planned.policy.mode.value,
+            mode_requested=planned.policy.requested,
             mode_used=mode.value,
             fallback_reason=reason,
         )
@@ -234,7 +239,7 @@ class CpuDispatcher:
             {
                 "dispatch_id": planned.prepared.dispatch_id,
                 "workload": planned.prepared.workload.name,
-                "mode_requested": planned.policy.mode.value,
+                "mode_requested": planned.policy.requested,
                 "mode_used": target.value,
                 "size": planned.prepared.job.size,
                 "fallback_reason": reason,

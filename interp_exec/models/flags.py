@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from waffle.models import AbstractUserFlag
 
-from interp_exec.core.domain import ExecutorMode
+from interp_exec.core.domain import FLAG_MODES, ExecutorMode
 
 MAX_POOL_WORKERS = 64
 MAX_TIMEOUT_S = 24 * 3600
@@ -25,9 +25,12 @@ class ExecutorFlag(AbstractUserFlag):
 
     mode = models.CharField(
         max_length=16,
-        choices=[(m.value, m.value) for m in ExecutorMode],
+        choices=[(mode, mode) for mode in FLAG_MODES],
         default=ExecutorMode.INTERPRETERS.value,
-        help_text="Where jobs go while this flag is active for them; inactive means inline.",
+        help_text=(
+            "Where jobs go while this flag is active for them; inactive means inline. "
+            "auto: per job, the mode measured fastest for the workload at the job's size."
+        ),
     )
     min_task_size = models.PositiveIntegerField(
         null=True,

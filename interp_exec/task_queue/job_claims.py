@@ -27,7 +27,7 @@ by the worker that runs it.
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from interp_exec.core import conf
 from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
+from interp_exec.core.wiring import SizeRange
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
 _JOB_COLUMNS = (
@@ -100,12 +101,17 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
     return _with_payloads([row], attempt_offset=0, claimed_at=now)[0]
 
 
-def claim_queued(workloads: Mapping[str, int], limit: int) -> list[ClaimedJob]:
-    """Take up to ``limit`` of the oldest queued jobs of ``workloads`` (name -> smallest
-    size to take), for a pool with free workers."""
-    if not workloads or limit <= 0:
+def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> list[ClaimedJob]:
+    """Take up to ``limit`` of the oldest queued jobs of ``workloads`` (name -> the size
+    ranges to take, ``wiring.workload_pools``), for a pool with free workers."""
+    wanted_parts = [
+        Q(workload=name, size__gte=low) & (Q() if high is None else Q(size__lt=high))
+        for name, ranges in workloads.items()
+        for low, high in ranges
+    ]
+    if not wanted_parts or limit <= 0:
         return []
-    wanted = reduce(or_, (Q(workload=name, size__gte=least) for name, least in workloads.items()))
+    wanted = reduce(or_, wanted_parts)
     now = timezone.now()
     with transaction.atomic():
         candidates = (

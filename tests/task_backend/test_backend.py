@@ -441,7 +441,7 @@ def test_higher_priority_task_jobs_are_claimed_first_and_none_before_its_time(
     high = enqueue(tasks.add.using(priority=50), 2)
     usual = enqueue(tasks.add, 3)
 
-    claimed = claim_queued({tasks.add.module_path: 0}, limit=10)
+    claimed = claim_queued({tasks.add.module_path: [(0, None)]}, limit=10)
 
     assert [job.pk for job in claimed] == [uuid.UUID(r.id) for r in (high, usual, low)]
     assert all(job.is_task for job in claimed)

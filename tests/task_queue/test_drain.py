@@ -151,7 +151,7 @@ def test_concurrent_batch_claims_take_each_job_once(round_: int) -> None:
     taken: list[uuid.UUID] = []
 
     def worker() -> None:
-        while batch := claim_queued({"tests.echo": 0}, limit=2):
+        while batch := claim_queued({"tests.echo": [(0, None)]}, limit=2):
             taken.extend(claimed.pk for claimed in batch)
 
     at_once(3, worker)

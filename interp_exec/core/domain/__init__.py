@@ -5,6 +5,7 @@ shared by the dispatcher, every adapter and every subinterpreter worker, and the
 routing rules stay testable as plain functions.
 """
 
+from interp_exec.core.domain.auto_choice import AutoChoice, BandPlan, ModeFigures
 from interp_exec.core.domain.errors import (
     InterpExecError,
     InvalidInput,
@@ -29,7 +30,7 @@ from interp_exec.core.domain.execution import (
     refused_outcome,
 )
 from interp_exec.core.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
-from interp_exec.core.domain.modes import ExecutorMode
+from interp_exec.core.domain.modes import AUTO, FLAG_MODES, ExecutorMode
 from interp_exec.core.domain.policy import (
     REFUSED_AT_RUN_TIME,
     CapabilityVerdict,
@@ -41,8 +42,12 @@ from interp_exec.core.domain.port import CpuTaskPort
 from interp_exec.core.domain.workload import Workload
 
 __all__ = [
+    "AUTO",
+    "FLAG_MODES",
     "REFUSED_AT_RUN_TIME",
     "AdapterSource",
+    "AutoChoice",
+    "BandPlan",
     "CapabilityCheck",
     "CapabilityVerdict",
     "CpuJob",
@@ -57,6 +62,7 @@ __all__ = [
     "JobOutcome",
     "JobStatus",
     "JsonPayload",
+    "ModeFigures",
     "PayloadTooLarge",
     "PreparedJob",
     "QueueLimitReached",

@@ -58,10 +58,11 @@ class CpuJob:
 class JobOutcome:
     """What happened to one job; JSON-compatible through ``as_dict``.
 
-    ``mode_used`` says where the job really ran and ``fallback_reason`` why that
-    differs from ``mode_requested``. ``run_ms`` is measured inside the worker,
-    ``wait_ms`` is everything else (queueing, transfer, pool start-up); a job that
-    did not return (failed, timed out) has only ``total_ms``.
+    ``mode_used`` says where the job really ran and ``fallback_reason`` why that differs
+    from ``mode_requested``; when that is ``"auto"``, it starts with auto's reason for
+    its choice ("auto: interpreters, 1.8x inline at size ..."). ``run_ms`` is measured
+    inside the worker, ``wait_ms`` is everything else (queueing, transfer, pool
+    start-up); a job that did not return (failed, timed out) has only ``total_ms``.
     """
 
     dispatch_id: str

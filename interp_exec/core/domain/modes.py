@@ -19,3 +19,10 @@ class ExecutorMode(StrEnum):
             raise UnknownExecutorMode(
                 f"unknown executor mode {value!r}; use one of: {choices}"
             ) from None
+
+
+# A flag's mode that is no place to run: per job, auto chooses one of the
+# ExecutorMode values from measurements (``auto_choice``). It is kept out of the
+# enum because adapters, pools and benchmarks exist for real places only.
+AUTO = "auto"
+FLAG_MODES = (*(mode.value for mode in ExecutorMode), AUTO)

@@ -8,7 +8,8 @@ that carries the reason a user will read in the outcome and the dispatch log.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interp_exec.core.domain.modes import ExecutorMode
+from interp_exec.core.domain.auto_choice import AutoChoice
+from interp_exec.core.domain.modes import AUTO, ExecutorMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class DispatchPolicy:
     # Jobs that may bring down the process running them: only ever in processes.
     isolated: bool = False
     source: str = "settings"
+    # Set when the flag's mode is auto: ``mode`` is auto's choice for this job.
+    auto: AutoChoice | None = None
 
     def __post_init__(self) -> None:
         if self.min_task_size < 0:
@@ -38,6 +41,19 @@ class DispatchPolicy:
             raise ValueError("max_workers must be >= 1")
         if self.timeout_s is not None and self.timeout_s <= 0:
             raise ValueError("timeout_s must be > 0 or None")
+
+    @property
+    def requested(self) -> str:
+        """The mode asked for, as outcomes and the dispatch log record it: "auto" when
+        auto chose ``mode``."""
+        return AUTO if self.auto is not None else self.mode.value
+
+    def reason(self, route: Route) -> str:
+        """Why the job runs where ``route`` sends it: auto's reason for its choice, then
+        the fallback's on top of it, if any."""
+        if self.auto is None:
+            return route.fallback_reason
+        return "; ".join(r for r in (self.auto.reason, route.fallback_reason) if r)
 
     @property
     def fallback_mode(self) -> ExecutorMode:

@@ -7,12 +7,22 @@ Data flow::
       -> table, or one JSON object with --json, on stdout
       -> BenchmarkRun + BenchmarkResult rows (unless --no-save)
       -> bench.regression verdict: exit 1 with --fail-on-regression
+      -> --guard: bench.guard decisions; each workload's flag whose mode lost to
+         another by more than the tolerance switched to the fastest, with an
+         admin log entry (flag_guard); --dry-run: printed only, nothing stored
+
+Safe from cron: exit 0 when the run finished (whether or not a flag was
+switched), 1 with a sentence on stderr when it could not run or (with
+--fail-on-regression) regressed. Every check that can fail is made before the
+benchmark starts, and the switches go in one transaction after it, so a
+failed run changes nothing; a second run on the same figures switches nothing.
 
 Progress goes to stdout with the table, and to stderr with ``--json`` so that
 stdout holds the JSON object and nothing else.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -26,6 +36,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
+from interp_exec.bench.guard import GuardDecision, guard_decisions
 from interp_exec.bench.harness import (
     COARSE_JOB_S,
     BenchmarkError,
@@ -42,6 +53,8 @@ from interp_exec.bench.report import format_table
 from interp_exec.core.adapters.capability import CapabilityProbe
 from interp_exec.core.domain import ExecutorMode, InterpExecError
 from interp_exec.core.workloads import get_workload, load_configured_workloads
+from interp_exec.flag_guard import apply_switches, configured_modes, guard_user
+from interp_exec.flag_policy import flag_name
 from interp_exec.models import BenchmarkResult, BenchmarkRun
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE
 
@@ -123,9 +136,33 @@ class Command(BaseCommand):
             "or when any mode's results differ from inline's.",
         )
         parser.add_argument("--no-save", action="store_true", help="Do not store the run.")
+        parser.add_argument(
+            "--guard",
+            action="store_true",
+            help="Switch the flag of each workload whose mode took longer than the fastest "
+            "mode by more than the tolerance on coarse jobs to that mode, with an entry in "
+            "the admin's log. Workloads on auto, and flags that route no job, are left alone.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="With --guard: print what it would switch; store nothing (not the run either).",
+        )
+        parser.add_argument(
+            "--guard-user",
+            metavar="NAME",
+            help="The user the guard's admin log entries name. Default: the first superuser.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         _check_numeric_options(options)
+        guard, dry_run = options["guard"], options["dry_run"]
+        if dry_run and not guard:
+            raise CommandError("--dry-run goes with --guard: it prints what the guard would do")
+        try:
+            user = guard_user(options["guard_user"]) if guard and not dry_run else None
+        except InterpExecError as exc:
+            raise CommandError(str(exc)) from exc
         as_json: bool = options["json"]
         progress_stream = self.stderr if as_json else self.stdout
         tolerance: float = options["tolerance"]
@@ -157,15 +194,28 @@ class Command(BaseCommand):
         }
         run = (
             None
-            if options["no_save"]
+            if options["no_save"] or dry_run
             else _save(results, verdict, recorded, bench_options.workers, tolerance)
         )
+        decisions: list[GuardDecision] = []
+        applied: list[GuardDecision] = []
+        if guard:
+            configured = configured_modes([t.workload.name for t in targets])
+            decisions = guard_decisions(results, configured, tolerance)
+            if user is not None:
+                applied = apply_switches(decisions, user, run)
 
         if as_json:
             document = _document(results, verdict, recorded, tolerance, run)
+            if guard:
+                document["guard"] = [
+                    {**dataclasses.asdict(d), "applied": d in applied} for d in decisions
+                ]
             self.stdout.write(json.dumps(document, indent=2))
         else:
             self._print_report(results, verdict, tolerance, run)
+            if guard:
+                self._print_guard(decisions, applied, dry_run)
         if options["fail_on_regression"] and verdict.failed:
             raise CommandError(verdict.message(tolerance))
 
@@ -202,6 +252,31 @@ class Command(BaseCommand):
         if run is not None:
             path = reverse("admin:interp_exec_benchmarkrun_change", args=[run.pk])
             self.stdout.write(f"Saved as benchmark run {run.pk}: {path}")
+
+    def _print_guard(
+        self, decisions: list[GuardDecision], applied: list[GuardDecision], dry_run: bool
+    ) -> None:
+        self.stdout.write("")
+        for decision in decisions:
+            flag = flag_name(decision.workload)
+            if decision.switch_to is None:
+                self.stdout.write(f"{flag}: kept {decision.configured or '-'}; {decision.reason}")
+            elif dry_run:
+                self.stdout.write(
+                    f"{flag}: would switch {decision.configured} -> {decision.switch_to} "
+                    f"(dry run); {decision.reason}"
+                )
+            elif decision in applied:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{flag}: switched {decision.configured} -> {decision.switch_to}; "
+                        f"{decision.reason}"
+                    )
+                )
+            else:
+                self.stdout.write(
+                    f"{flag}: not switched, its mode changed during the run; {decision.reason}"
+                )
 
 
 def _check_numeric_options(options: dict[str, Any]) -> None:
