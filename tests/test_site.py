@@ -578,6 +578,7 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
         "AUTO_WINDOW": "100",
         "AUTO_MIN_JOBS": "10",
         "AUTO_REFRESH_S": "15",
+        "OTEL_SPANS": "on",
     }
     for key, raw in values.items():
         monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)
@@ -587,6 +588,7 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
     assert set(configured) == set(DEFAULTS) - {"POLICY_SOURCE", "EVENT_SINKS"}
     assert configured["WORKLOADS"] == ["episodic.workloads", "other.workloads"]
     assert configured["PROCESSES_ENABLED"] is False
+    assert configured["OTEL_SPANS"] is True
     assert (configured["AUTO_EXPLORE_SHARE"], configured["AUTO_WINDOW"]) == (0.1, 100)
 
 
