@@ -36,3 +36,12 @@ def sine(frames: int, sample_rate: int, hz: float, level: float, phase: float = 
         round(level * 32767 * math.sin(2 * math.pi * hz * i / sample_rate + phase))
         for i in range(frames)
     ]
+
+
+def faded(samples: list[int], frames: int) -> list[int]:
+    """``samples`` with a linear fade over ``frames`` at each end."""
+    out = list(samples)
+    for i in range(frames):
+        out[i] = round(out[i] * i / frames)
+        out[-1 - i] = round(out[-1 - i] * i / frames)
+    return out
