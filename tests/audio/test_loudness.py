@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interp_exec import CpuJob, ExecutorMode, JobStatus, get_cpu_port
 from interp_exec.core.workloads.loudness import CHANNEL_WEIGHTS, integrated_loudness, k_weighting
@@ -156,3 +158,45 @@ def test_a_multichannel_44_1_khz_payload_gives_one_result_in_every_mode(workload
     used = {o.mode_used for o in outcomes.values()}
     assert used == ({"inline", "interpreters", "processes"} if workload == "audio.loudness"
                     else {"inline", "processes"})  # fmt: skip
+
+
+def brute_force_true_peak(samples: list[int], factor: int = 4, taps: int = 49) -> float:
+    """Every oversampled value, the interpolator written out from libebur128's
+    definition (a Hann-windowed sinc), to check the workload's pruned search."""
+    middle = (taps - 1) / 2
+    h = []
+    for j in range(taps):
+        m = (j - middle) * math.pi / factor
+        h.append(
+            (math.sin(m) / m if m else 1.0) * 0.5 * (1 - math.cos(2 * math.pi * j / (taps - 1)))
+        )
+    stuffed = [0.0] * (len(samples) * factor + taps)
+    for i, x in enumerate(samples):
+        stuffed[i * factor] = float(x)
+    peak = 0.0
+    for n in range(len(stuffed)):
+        value = sum(h[j] * stuffed[n - j] for j in range(taps) if 0 <= n - j)
+        peak = max(peak, abs(value))
+    return peak / 32768
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    spike=st.integers(-32768, 32767),
+    burst=st.lists(st.integers(-32768, 32767), min_size=1, max_size=8),
+    noise=st.lists(st.integers(-2000, 2000), min_size=0, max_size=40),
+)
+def test_the_pruned_true_peak_search_misses_no_peak(
+    spike: int, burst: list[int], noise: list[int]
+) -> None:
+    """The workload only interpolates near samples loud enough to matter. A lone
+    spike apart from a burst of slightly quieter samples (whose peak between
+    samples may be the higher one) must give the same peak as interpolating
+    everywhere."""
+    signal = [spike, *noise, *[0] * 30, *burst, *[0] * 30, *noise]
+    result = integrated_loudness(payload([signal], 44_100))
+    expected = brute_force_true_peak(signal)
+    if expected == 0:
+        assert result["true_peak_dbtp"] is None
+    else:
+        assert result["true_peak_dbtp"] == pytest.approx(20 * math.log10(expected), abs=1e-3)
