@@ -175,7 +175,7 @@ def brute_force_true_peak(samples: list[int], factor: int = 4, taps: int = 49) -
         stuffed[i * factor] = float(x)
     peak = 0.0
     for n in range(len(stuffed)):
-        value = sum(h[j] * stuffed[n - j] for j in range(taps) if 0 <= n - j)
+        value = sum(h[j] * stuffed[n - j] for j in range(min(taps, n + 1)))
         peak = max(peak, abs(value))
     return peak / 32768
 
