@@ -7,6 +7,7 @@ skips with the reason, except under CI (``CI`` set), where it must run and so fa
 """
 
 import math
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -29,14 +30,17 @@ def tool(name: str) -> str:
     return path
 
 
-def run_tool(name: str, *args: str | Path) -> str:
-    """Run ``name`` with ``args``; its stderr (where ffmpeg and sox report) on success."""
-    done = subprocess.run(
-        [tool(name), *map(str, args)], capture_output=True, text=True, check=False
-    )
+def run_tool(name: str, *args: str | Path, stdout: Path | None = None) -> str:
+    """Run ``name`` with ``args``, its output into ``stdout`` when given; its
+    stderr (where ffmpeg and sox report) on success."""
+    with open(stdout or os.devnull, "wb") as out:
+        done = subprocess.run(
+            [tool(name), *map(str, args)], stdout=out, stderr=subprocess.PIPE, check=False
+        )
+    errors = done.stderr.decode(errors="replace")
     if done.returncode:
-        raise AssertionError(f"{name} {' '.join(map(str, args))} failed:\n{done.stderr}")
-    return done.stderr
+        raise AssertionError(f"{name} {' '.join(map(str, args))} failed:\n{errors}")
+    return errors
 
 
 def speak(text: str, target: Path, *, amplitude: int = 100, speed: int = 160) -> Path:
