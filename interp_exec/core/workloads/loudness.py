@@ -125,7 +125,7 @@ def _window_powers(energies: list[float], bounds: list[int], width: int) -> list
     return powers
 
 
-def _gated_mean(powers: list[float], relative_gate_lu: float) -> tuple[list[float], list[float]]:
+def _gate(powers: list[float], relative_gate_lu: float) -> tuple[list[float], list[float]]:
     """The powers above the absolute gate, and of those the ones above the
     relative gate (``relative_gate_lu`` under their mean's loudness)."""
     loud = [p for p in powers if _lufs(p) > _ABSOLUTE_GATE_LUFS]
@@ -136,7 +136,7 @@ def _gated_mean(powers: list[float], relative_gate_lu: float) -> tuple[list[floa
 
 
 def _loudness_range(short_term: list[float]) -> float | None:
-    _, kept = _gated_mean(short_term, _LRA_RELATIVE_GATE_LU)
+    _, kept = _gate(short_term, _LRA_RELATIVE_GATE_LU)
     if not kept:
         return None
     levels = sorted(_lufs(p) for p in kept)
@@ -145,8 +145,9 @@ def _loudness_range(short_term: list[float]) -> float | None:
 
 
 def _interpolator(factor: int, taps: int = 49) -> list[list[float]]:
-    """libebur128's true-peak interpolator split in ``factor`` phases; phase 0 is
-    the input itself, so each phase's taps are kept reversed for ``sumprod``."""
+    """libebur128's true-peak interpolator split into its ``factor`` phases, less
+    phase 0 (the input itself, delayed); each phase's taps are reversed, so that
+    ``sumprod`` with samples in time order gives that phase's output."""
     middle = (taps - 1) / 2
     phases: list[list[float]] = [[] for _ in range(factor)]
     for j in range(taps):
@@ -226,9 +227,7 @@ def integrated_loudness(payload: dict[str, Any]) -> dict[str, Any]:
             for segment, energy in enumerate(_segment_energies(channel, shelf, high_pass, bounds)):
                 energies[segment] += weight * energy
 
-    loud, gated = _gated_mean(
-        _window_powers(energies, bounds, _SEGMENTS_PER_BLOCK), _RELATIVE_GATE_LU
-    )
+    loud, gated = _gate(_window_powers(energies, bounds, _SEGMENTS_PER_BLOCK), _RELATIVE_GATE_LU)
     integrated = round(_lufs(math.fsum(gated) / len(gated)), 4) if gated else None
     loudness_range = _loudness_range(_window_powers(energies, bounds, _SEGMENTS_PER_SHORT_TERM))
     samples = audio.samples
