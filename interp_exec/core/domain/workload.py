@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from interp_exec.core.domain.inputs import WorkloadInputs
+
 type WorkloadFunc = Callable[[Any], Any]
 type SampleFunc = Callable[[int, int], Any]
 
@@ -18,6 +20,8 @@ class Workload:
     ``min_task_size`` is the author's threshold in those units (sizes mean
     different work per workload, so one site-wide number cannot fit them all). It
     applies unless a flag or ``INTERP_EXEC["MIN_TASK_SIZE"]`` sets one.
+    ``inputs`` declares what a person may give it besides the sample (pasted text,
+    uploaded files) and how such a payload is sized; None: the sample only.
     """
 
     name: str
@@ -28,3 +32,4 @@ class Workload:
     sample: SampleFunc
     description: str
     min_task_size: int | None = None
+    inputs: WorkloadInputs | None = None
