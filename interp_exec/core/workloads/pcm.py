@@ -1,6 +1,6 @@
-"""PCM helpers shared by the audio workloads: payloads carry 16-bit mono PCM as
-base64, which is what the pipeline's decoder hands over and is 3x smaller than a
-JSON list of numbers."""
+"""PCM helpers shared by the audio workloads: payloads carry interleaved 16-bit
+PCM as base64 (``pcm16_b64``), with ``sample_rate`` and ``channels``; that is what
+the WAV decoder (wav.py) hands over and is 3x smaller than a JSON list of numbers."""
 
 import array
 import base64
@@ -9,7 +9,10 @@ import random
 import sys
 from typing import Any
 
-SAMPLE_RATE = 48_000
+SAMPLE_RATE = 48_000  # the generated sample's rate, and a payload's when it names none
+MIN_SAMPLE_RATE = 8_000
+MAX_SAMPLE_RATE = 192_000
+MAX_CHANNELS = 8
 
 
 def decode_pcm16(payload: dict[str, Any]) -> array.array[int]:
