@@ -61,9 +61,7 @@ class FileUpload:
     many: bool = False
 
     def __post_init__(self) -> None:
-        if not self.suffixes or any(
-            not s.startswith(".") or s != s.lower() for s in self.suffixes
-        ):
+        if not self.suffixes or any(not s.startswith(".") or s != s.lower() for s in self.suffixes):
             raise ValueError(
                 f"suffixes must be lower-case and start with a dot, got {self.suffixes!r}"
             )
@@ -100,10 +98,10 @@ class WorkloadInputs:
         """The job size of ``payload``: from 1 to ``most`` units, else ``InvalidInput``."""
         size = self.measure(payload)
         if size < 1:
-            raise InvalidInput(f"there is nothing to work on in it: no {self.unit}")
+            raise InvalidInput(f"the input holds no {self.unit} to work on")
         if size > most:
             raise InvalidInput(
-                f"it has {size:,} {self.unit}, more than the {most:,} one job may take; "
-                "split it into several jobs"
+                f"the input has {size:,} {self.unit}, more than the {most:,} one job may "
+                "take; split it into several jobs"
             )
         return size

@@ -20,6 +20,7 @@ SHIPPED_MODULES = (
     "interp_exec.core.workloads.loudness",
     "interp_exec.core.workloads.dedupe",
     "interp_exec.core.workloads.spectrum",
+    "interp_exec.core.workloads.audio_inputs",
 )
 
 

@@ -74,9 +74,7 @@ def parse_vtt(text: str, name: str) -> Subtitles:
     its text), notes, styles and regions, blank lines between."""
     all_lines = text.split("\n")
     if not re.match(r"WEBVTT(?:[ \t]|$)", all_lines[0]):
-        raise InvalidInput(
-            f"{name} does not start with the line WEBVTT: it is not a WebVTT file"
-        )
+        raise InvalidInput(f"{name} does not start with the line WEBVTT: it is not a WebVTT file")
     blocks = _blocks(all_lines)
     header_start, header = next(blocks)
     for offset, line in enumerate(header):
@@ -122,8 +120,7 @@ def _timing(line: str, number: int, pattern: re.Pattern[str], form: str, name: s
     match = pattern.match(line.strip())
     if match is None:
         raise InvalidInput(
-            f"{name}, line {number}: {shown(line.strip())} is not a cue timing; "
-            f"expected {form}"
+            f"{name}, line {number}: {shown(line.strip())} is not a cue timing; expected {form}"
         )
     start = _milliseconds(match.groups()[:4], line, number, name)
     end = _milliseconds(match.groups()[4:], line, number, name)
@@ -143,9 +140,7 @@ def _milliseconds(parts: tuple[str | None, ...], line: str, number: int, name: s
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
 
 
-def _text_lines(
-    lines: list[str], first: int, pattern: re.Pattern[str], name: str
-) -> list[str]:
+def _text_lines(lines: list[str], first: int, pattern: re.Pattern[str], name: str) -> list[str]:
     for offset, line in enumerate(lines):
         if pattern.match(line.strip()):
             raise InvalidInput(
