@@ -143,9 +143,9 @@ class JobInputForm(forms.Form):
                     "You chose the sample but also gave "
                     f"{'files' if given_files else 'text'}: choose the input to use.",
                 )
-        elif source == PASTE:
+        elif source == PASTE and "text" not in self.errors:
             self._parse("text", lambda: payload_from_text(self.workload.name, cleaned["text"]))
-        elif source == UPLOAD:
+        elif source == UPLOAD and "files" not in self.errors:
             files = [InputFile(f.name or "", f.read()) for f in cleaned.get("files", [])]
             self._parse("files", lambda: payload_from_files(self.workload.name, files))
         return cleaned

@@ -100,13 +100,13 @@ def job_input(request: HttpRequest, workload: str) -> HttpResponse:
             request.POST  # noqa: B018 - parse the body now, through the handler
         except RequestDataTooBig:
             # Nothing was read into the form: show it again, empty, with the reason.
-            form = JobInputForm(definition, upload_limit=limit)
-            form.add_error(
-                None,
-                "The text fields of the form are over the site's limit "
-                "(DATA_UPLOAD_MAX_MEMORY_SIZE); upload the text as a file instead.",
+            return _job_input_page(
+                request,
+                JobInputForm(definition, upload_limit=limit),
+                request_error="The text you sent is over the site's limit for form fields "
+                "(DATA_UPLOAD_MAX_MEMORY_SIZE); upload it as a file instead.",
+                status=413,
             )
-            return _job_input_page(request, form, status=413)
     return _job_input(request, definition, handler)
 
 
@@ -152,11 +152,14 @@ def _refusal(definition: Workload, handler: LimitedUploadHandler) -> str:
     )
 
 
-def _job_input_page(request: HttpRequest, form: JobInputForm, status: int = 200) -> HttpResponse:
+def _job_input_page(
+    request: HttpRequest, form: JobInputForm, *, request_error: str = "", status: int = 200
+) -> HttpResponse:
+    """The page; ``request_error``: why the request could not be read into the form."""
     return render(
         request,
         "interp_exec/job_input.html",
-        {"form": form, "workload": form.workload},
+        {"form": form, "workload": form.workload, "request_error": request_error},
         status=status,
     )
 
