@@ -235,11 +235,11 @@ def test_pasted_documents_split_on_dashes_when_there_are_some_else_on_blank_line
 
 
 def test_dedupe_needs_two_documents_and_names_an_empty_file() -> None:
-    with pytest.raises(InvalidInput, match="at least two documents to compare.*found 1"):
+    with pytest.raises(InvalidInput, match=r"at least two documents to compare.*found 1"):
         documents_from_text("Only one document here.")
-    with pytest.raises(InvalidInput, match="at least two .txt files"):
+    with pytest.raises(InvalidInput, match=r"at least two \.txt files"):
         documents_from_files([file("a.txt", "one")])
-    with pytest.raises(InvalidInput, match="b.txt holds only blank space"):
+    with pytest.raises(InvalidInput, match=r"b\.txt holds only blank space"):
         documents_from_files([file("a.txt", "one"), file("b.txt", " \n\t")])
     assert documents_from_files([file("a.txt", "one"), file("b.txt", "two\n")]) == {
         "paragraphs": ["one", "two"],

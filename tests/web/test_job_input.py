@@ -27,7 +27,10 @@ from interp_exec.web.views import job_input
 from tests.audio.wav_builder import Header, chunk, riff, wav_file
 from tests.flag_helpers import set_flag
 
-SRT = b"1\r\n00:00:00,000 --> 00:00:03,000\r\nWelcome to the show.\r\n\r\n2\r\n00:00:03,500 --> 00:00:06,000\r\nToday: birds.\r\n"
+SRT = (
+    b"1\r\n00:00:00,000 --> 00:00:03,000\r\nWelcome to the show.\r\n\r\n"
+    b"2\r\n00:00:03,500 --> 00:00:06,000\r\nToday: birds.\r\n"
+)
 
 
 def page(workload: str) -> str:
@@ -70,11 +73,14 @@ def test_the_page_offers_the_inputs_the_workload_declares(client: Client, person
     audio = client.get(page("audio.loudness")).content.decode()
     dedupe = client.get(page("text.dedupe")).content.decode()
 
-    assert 'value="sample"' in transcript and 'value="paste"' in transcript
+    assert 'value="sample"' in transcript
+    assert 'value="paste"' in transcript
     assert 'accept=".txt,.srt,.vtt"' in transcript
     assert 'enctype="multipart/form-data"' in transcript
-    assert 'value="paste"' not in audio and 'accept=".wav"' in audio
-    assert "multiple" in dedupe and "---" in dedupe  # several files; the marker is shown
+    assert 'value="paste"' not in audio
+    assert 'accept=".wav"' in audio
+    assert "multiple" in dedupe
+    assert "---" in dedupe
     assert "At most 2,000,000 bytes" in audio
     assert 'src="/static/interp_exec/job_input.js"' in audio  # a file, not an inline script
     assert client.get(page("no.such")).status_code == 404
@@ -85,7 +91,8 @@ def test_the_job_list_links_each_workload_to_its_input_page(client: Client, pers
 
     assert f'href="{page("transcript.readability")}"' in body
     assert "paste text or upload .txt, .srt, .vtt" in body
-    assert f'href="{page("tests.echo")}"' in body and "its sample only" in body
+    assert f'href="{page("tests.echo")}"' in body
+    assert "its sample only" in body
 
 
 def test_pasted_text_is_queued_with_its_payload_and_its_word_count(
@@ -98,7 +105,8 @@ def test_pasted_text_is_queued_with_its_payload_and_its_word_count(
         )
 
     record = CpuJobRecord.objects.get()
-    assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == record.get_absolute_url()
     assert (record.size, record.seed, record.created_by) == (5, None, person)
     assert record.payload == {"text": "One two three. Four five!"}
     assert OrmQ.objects.count() == 1
@@ -295,7 +303,7 @@ class CountingStream(io.BytesIO):
 def reading_limit() -> Iterator[int]:
     limit = 10_000
     set_flag(flag_name("transcript.readability"), max_payload_bytes=limit)
-    yield limit
+    return limit
 
 
 def test_an_upload_stops_streaming_at_the_limit_and_is_never_read_whole(
