@@ -182,7 +182,7 @@ def test_any_well_formed_subtitles_give_back_their_words_and_covered_time(
         f"{timestamp(start, '.')} --> {timestamp(start + length, '.')}\n{' '.join(ws)}\n\n"
         for start, length, ws in cues
     )
-    covered = set()  # every millisecond some cue covers
+    covered: set[int] = set()  # every millisecond some cue covers
     for start, length, _ in cues:
         covered.update(range(start, start + length))
     spoken = [w for _, _, ws in cues for w in ws]

@@ -7,7 +7,6 @@ stored and nothing queued. Uploads stop streaming at the workload's payload limi
 import io
 import math
 import struct
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -300,7 +299,7 @@ class CountingStream(io.BytesIO):
 
 
 @pytest.fixture
-def reading_limit() -> Iterator[int]:
+def reading_limit() -> int:
     limit = 10_000
     set_flag(flag_name("transcript.readability"), max_payload_bytes=limit)
     return limit
@@ -317,7 +316,7 @@ def test_an_upload_stops_streaming_at_the_limit_and_is_never_read_whole(
         "POST", page("transcript.readability"), body, content_type=MULTIPART_CONTENT
     )
     stream = CountingStream(body)
-    request._stream = LimitedStream(stream, len(body))  # type: ignore[attr-defined]
+    request._stream = LimitedStream(stream, len(body))  # type: ignore[assignment]
     request.user = person
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
 
