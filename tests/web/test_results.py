@@ -130,7 +130,7 @@ def test_spectrum_bands_are_a_table_of_shares(client: Client, person: User) -> N
     read = text_of(shown(client, record)[0])
 
     for band in record.value["bands"]:
-        assert f"{band['low_hz']:,}–{band['high_hz']:,} Hz {100 * band['share']:.1f} %" in read
+        assert f"{band['low_hz']:,}\u2013{band['high_hz']:,} Hz {100 * band['share']:.1f} %" in read
 
 
 def test_duplicate_pairs_are_named_with_their_similarity(client: Client, person: User) -> None:
