@@ -31,6 +31,11 @@ def finished(workload: str, size: int, person: User, payload: Any = None) -> Cpu
     return record
 
 
+def value_of(record: CpuJobRecord) -> dict[str, Any]:
+    assert isinstance(record.value, dict)
+    return record.value
+
+
 def shown(client: Client, record: CpuJobRecord) -> tuple[str, dict[str, Any]]:
     page = unescape(client.get(record.get_absolute_url()).content.decode())
     status = client.get(f"{record.get_absolute_url()}status.json").json()
@@ -49,7 +54,7 @@ def test_readability_is_shown_with_what_its_grades_mean(client: Client, person: 
     page, status = shown(client, record)
     read = text_of(page)
 
-    value = record.value
+    value = value_of(record)
     assert f"Flesch reading ease {value['flesch_reading_ease']:.1f}" in read
     assert reading_ease_meaning(value["flesch_reading_ease"]) in read
     assert grade_meaning(value["flesch_kincaid_grade"]) in read
@@ -88,7 +93,7 @@ def test_mono_loudness_is_held_against_minus_19_lufs(client: Client, person: Use
 
     read = text_of(shown(client, record)[0])
 
-    lufs = record.value["integrated_lufs"]
+    lufs = value_of(record)["integrated_lufs"]
     off = round(lufs + 19, 1)
     verdict = "on target" if abs(off) <= 1 else "too loud" if off > 0 else "too quiet"
     assert f"Integrated loudness {lufs:.1f} LUFS" in read
@@ -129,7 +134,7 @@ def test_spectrum_bands_are_a_table_of_shares(client: Client, person: User) -> N
 
     read = text_of(shown(client, record)[0])
 
-    for band in record.value["bands"]:
+    for band in value_of(record)["bands"]:
         assert f"{band['low_hz']:,}\u2013{band['high_hz']:,} Hz {100 * band['share']:.1f} %" in read
 
 
@@ -141,7 +146,7 @@ def test_duplicate_pairs_are_named_with_their_similarity(client: Client, person:
 
     read = text_of(shown(client, record)[0])
 
-    (first, second, similarity) = record.value["duplicate_pairs"][0]
+    (first, second, similarity) = value_of(record)["duplicate_pairs"][0]
     assert (first, second) == (0, 2)
     assert "1 near-duplicate pair among 3 documents" in read
     assert f"#1 ep1.txt #3 ep3.txt {100 * similarity:.1f} %" in read
