@@ -260,6 +260,7 @@ def test_the_browsable_api_loads_under_the_sites_csp(client: Client, person: Use
         assert 'src="/static/rest_framework/' in tag or 'type="application/json"' in tag, tag
     assert not re.search(r"\son[a-z]+=", body)  # no inline event handlers
     assert ' style="' not in body  # no inline styles, which style-src refuses
+    assert "<style" not in body
 
 
 def test_tokens_are_made_in_the_admin(admin_client: Client) -> None:
