@@ -23,9 +23,9 @@ pytestmark = [
 
 JOB_ENDS_WITHIN_MS = 60_000
 SRT = (
-    "1\r\n00:00:00,000 --> 00:00:04,000\r\n<i>Welcome back</i> to the show about birds.\r\n\r\n"
-    "2\r\n00:00:05,000 --> 00:00:08,000\r\nToday we talk about bees and flowers.\r\n"
-).encode()
+    b"1\r\n00:00:00,000 --> 00:00:04,000\r\n<i>Welcome back</i> to the show about birds.\r\n\r\n"
+    b"2\r\n00:00:05,000 --> 00:00:08,000\r\nToday we talk about bees and flowers.\r\n"
+)
 
 
 @pytest.fixture
