@@ -6,7 +6,7 @@ waits, within bounds, for the page to show that the step worked.
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from interp_exec.flag_policy import flag_name
 
@@ -67,7 +67,7 @@ def queue_upload(page: Page, workload: str, file_name: str, content: bytes) -> N
     page.get_by_role("link", name=workload, exact=True).click()
     page.get_by_label("Upload a file").check()
     page.get_by_label("File:", exact=True).set_input_files(
-        files=[{"name": file_name, "mimeType": "application/octet-stream", "buffer": content}]
+        files=FilePayload(name=file_name, mimeType="application/octet-stream", buffer=content)
     )
     page.get_by_role("button", name="Queue job").click()
     expect(page).to_have_url(JOB_PAGE)
