@@ -281,3 +281,43 @@ def test_sizes_outside_one_to_the_most_are_refused_with_the_unit() -> None:
     with pytest.raises(InvalidInput, match="has 11 words, more than the 10 one job may take"):
         inputs.size_of({"text": "a " * 11}, most=10)
     assert inputs.size_of({"text": "a " * 10}, most=10) == 10
+
+
+subtitle_like = st.text(
+    alphabet=st.sampled_from(list("0123456789:,.-> \n\r\tWEBVTNOabc<>/{}\\&;")), max_size=300
+)
+
+
+@given(name=st.sampled_from(["a.txt", "a.srt", "a.vtt"]), content=st.binary(max_size=300))
+def test_any_bytes_give_a_transcript_or_a_named_refusal(name: str, content: bytes) -> None:
+    try:
+        payload = transcript_from_files([InputFile(name, content)])
+    except InvalidInput as exc:
+        assert str(exc)
+    else:
+        assert isinstance(payload["text"], str)
+        assert "\x00" not in payload["text"]
+        assert payload.get("spoken_seconds", 1) > 0
+
+
+@given(text=subtitle_like)
+def test_any_subtitle_like_text_parses_or_is_refused_with_a_reason(text: str) -> None:
+    for parse in (parse_srt, parse_vtt):
+        try:
+            parsed = parse(text, "x")
+        except InvalidInput as exc:
+            assert str(exc).startswith("x")
+        else:
+            assert parsed.cues >= 1
+            assert parsed.spoken_seconds >= 0
+
+
+@given(text=st.text(max_size=300))
+def test_any_pasted_documents_split_or_are_refused(text: str) -> None:
+    try:
+        documents = documents_from_text(text)["paragraphs"]
+    except InvalidInput as exc:
+        assert "at least two documents" in str(exc) or "NUL" in str(exc)
+    else:
+        assert len(documents) >= 2
+        assert all(d == d.strip() and d for d in documents)
