@@ -176,9 +176,19 @@ def job_detail(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
             "record": record,
             "display": display_strings(record, full_traceback=request.user.is_staff),
             "result_html": render_result(record),
+            "size_unit": _size_unit(record.workload),
             "status_url": reverse("interp_exec:job-status", args=[record.pk]),
         },
     )
+
+
+def _size_unit(workload: str) -> str:
+    """The unit of the workload's sizes when it declares one ("words"), else ""."""
+    try:
+        inputs = get_workload(workload).inputs
+    except UnknownWorkload:
+        return ""
+    return inputs.unit if inputs is not None else ""
 
 
 @never_cache
