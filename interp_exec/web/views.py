@@ -145,10 +145,15 @@ def _job_input(
 def _refusal(definition: Workload, handler: LimitedUploadHandler) -> str:
     if not handler.refused:
         return ""
-    many = definition.inputs and definition.inputs.upload and definition.inputs.upload.many
+    upload = definition.inputs.upload if definition.inputs else None
+    if upload is not None and upload.many:
+        return (
+            f"{handler.refused} goes over this workload's upload limit of {handler.limit:,} "
+            "bytes for all files together; upload fewer or shorter files"
+        )
     return (
-        f"{handler.refused} goes over this workload's upload limit of {handler.limit:,} bytes"
-        f"{' in all' if many else ''}; upload less"
+        f"{handler.refused} goes over this workload's upload limit of {handler.limit:,} "
+        "bytes; upload a shorter file"
     )
 
 

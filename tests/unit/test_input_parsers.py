@@ -331,3 +331,24 @@ def test_any_pasted_documents_split_or_are_refused(text: str) -> None:
     else:
         assert len(documents["paragraphs"]) >= 2
         assert all(d == d.strip() and d for d in documents["paragraphs"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        ({"pcm16_b64": 5}, "base64 text"),
+        ({"pcm16_b64": "AAAA", "channels": 9}, "channels must be a whole number from 1 to 8"),
+        ({"pcm16_b64": "AAAA", "channels": True}, "channels must be"),
+        (
+            {"pcm16_b64": "AAAA", "sample_rate": 4_000},
+            "sample_rate must be a whole number from 8,000",
+        ),
+        ({"pcm16_b64": "AA=A"}, "not base64 text"),
+        ({"pcm16_b64": "AAAA", "channels": 2}, "3 bytes, not a whole number of 2-channel"),
+    ],
+)
+def test_an_audio_payload_the_workloads_would_fail_is_refused(
+    payload: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(InvalidInput, match=problem):
+        samples_per_channel(payload)

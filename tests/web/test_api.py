@@ -131,7 +131,7 @@ def test_a_sample_is_queued_from_its_size_and_seed(api: APIClient) -> None:
         (
             {"workload": "audio.loudness", "payload": {"pcm16_b64": "AAAA", "channels": 9}},
             "payload",
-            "channels must be from 1 to 8",
+            "channels must be a whole number from 1 to 8",
         ),
         (
             {"workload": "tests.echo", "payload": {"x": 1}},

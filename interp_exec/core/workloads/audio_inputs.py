@@ -2,9 +2,12 @@
 
 ``read_wav`` (wav.py) decodes the file into their payload (``sample_rate``,
 ``channels``, ``pcm16_b64``); a job's size is its samples per channel, the unit
-their ``min_task_size`` is in.
+their ``min_task_size`` is in. A payload given whole (the API) is checked here as
+the workloads would check it, so a bad one is refused before it is queued.
 """
 
+import base64
+import binascii
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -12,7 +15,12 @@ from typing import Any
 from interp_exec.core.domain.errors import InvalidInput
 from interp_exec.core.domain.inputs import FileUpload, InputFile, WorkloadInputs
 from interp_exec.core.workloads import loudness, spectrum  # noqa: F401 - registers both
-from interp_exec.core.workloads.pcm import MAX_CHANNELS
+from interp_exec.core.workloads.pcm import (
+    MAX_CHANNELS,
+    MAX_SAMPLE_RATE,
+    MIN_SAMPLE_RATE,
+    SAMPLE_RATE,
+)
 from interp_exec.core.workloads.registry import declare_inputs
 from interp_exec.core.workloads.wav import read_wav
 
@@ -26,17 +34,29 @@ def audio_from_files(files: Sequence[InputFile]) -> dict[str, Any]:
 
 
 def samples_per_channel(payload: Any) -> int:
-    """An audio payload's size, from the length of its base64 text (nothing decoded)."""
-    encoded = payload.get("pcm16_b64") if isinstance(payload, dict) else None
-    channels = payload.get("channels", 1) if isinstance(payload, dict) else None
-    if not isinstance(encoded, str):
+    """An audio payload's size, after the checks the workloads would fail it on."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("pcm16_b64"), str):
         raise InvalidInput('an audio payload is an object with "pcm16_b64": base64 text')
-    if isinstance(channels, bool) or not isinstance(channels, int):
-        raise InvalidInput(f"channels must be a whole number, got {channels!r}")
-    if not 1 <= channels <= MAX_CHANNELS:
-        raise InvalidInput(f"channels must be from 1 to {MAX_CHANNELS}, got {channels}")
-    encoded_bytes = len(encoded) * 3 // 4 - len(encoded) + len(encoded.rstrip("="))
-    return encoded_bytes // (2 * channels)
+    channels = _whole_number(payload, "channels", 1, 1, MAX_CHANNELS)
+    _whole_number(payload, "sample_rate", SAMPLE_RATE, MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)
+    try:
+        pcm_bytes = len(base64.b64decode(payload["pcm16_b64"], validate=True))
+    except binascii.Error:
+        raise InvalidInput("pcm16_b64 is not base64 text") from None
+    frame = 2 * channels
+    if pcm_bytes % frame:
+        raise InvalidInput(
+            f"pcm16_b64 holds {pcm_bytes:,} bytes, not a whole number of {channels}-channel "
+            "16-bit frames"
+        )
+    return pcm_bytes // frame
+
+
+def _whole_number(payload: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+    value = payload.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{key} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return value
 
 
 WAV_INPUTS = WorkloadInputs(
