@@ -10,7 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +35,13 @@ from interp_exec.web.results import render_result
 from interp_exec.web.uploads import LimitedUploadHandler
 
 RECENT_JOBS = 50
+# Why a job input request could not be read at all, by Django's own limits.
+_UNREADABLE: dict[type[Exception], str] = {
+    RequestDataTooBig: "The text you sent is over the site's limit for form fields "
+    "(DATA_UPLOAD_MAX_MEMORY_SIZE); upload it as a file instead.",
+    TooManyFilesSent: "You sent more files than the site takes in one request "
+    "(DATA_UPLOAD_MAX_NUMBER_FILES); send fewer.",
+}
 
 
 def visible_jobs(request: HttpRequest) -> QuerySet[CpuJobRecord]:
@@ -98,13 +105,12 @@ def job_input(request: HttpRequest, workload: str) -> HttpResponse:
     if request.method == "POST":
         try:
             request.POST  # noqa: B018 - parse the body now, through the handler
-        except RequestDataTooBig:
+        except (RequestDataTooBig, TooManyFilesSent) as exc:
             # Nothing was read into the form: show it again, empty, with the reason.
             return _job_input_page(
                 request,
                 JobInputForm(definition, upload_limit=limit),
-                request_error="The text you sent is over the site's limit for form fields "
-                "(DATA_UPLOAD_MAX_MEMORY_SIZE); upload it as a file instead.",
+                request_error=_UNREADABLE[type(exc)],
                 status=413,
             )
     return _job_input(request, definition, handler)

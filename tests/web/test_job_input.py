@@ -346,6 +346,19 @@ def test_a_form_too_large_to_read_is_refused_with_the_reason(
     assert counts() == (0, 0, 0)
 
 
+def test_too_many_files_are_refused_with_the_reason(
+    client: Client, person: User, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [upload(f"{n}.txt", b"notes") for n in range(3)]
+
+    response = client.post(page("text.dedupe"), {"source": "upload", "files": files})
+
+    assert response.status_code == 413
+    assert "send fewer" in response.context["request_error"]
+    assert counts() == (0, 0, 0)
+
+
 def test_the_input_page_needs_a_login_and_the_csrf_token(person: User) -> None:
     anonymous = Client()
     strict = Client(enforce_csrf_checks=True)
