@@ -111,6 +111,7 @@ def _loudness(value: dict[str, Any], payload: Payload) -> dict[str, Any]:
         "tolerance": TARGET_TOLERANCE_LU,
         "ceiling": TRUE_PEAK_CEILING_DBTP,
         "true_peak": value.get("true_peak_dbtp"),
+        "sample_peak": value.get("sample_peak_dbfs"),
         "loudness_range": value.get("loudness_range_lu"),
     }
     if integrated is not None:
