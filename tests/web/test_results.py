@@ -183,3 +183,19 @@ def test_a_value_of_an_unexpected_shape_falls_back_to_raw_json(
 
     assert status["result_html"] == ""
     assert "data-raw-json open" in page
+
+
+def test_silence_is_too_quiet_to_measure(client: Client, person: User) -> None:
+    record = CpuJobRecord.objects.create(
+        workload="audio.loudness",
+        size=48_000,
+        created_by=person,
+        status="ok",
+        value={"samples": 48_000, "seconds": 1.0, "channels": 1, "integrated_lufs": None},
+    )
+
+    read = text_of(shown(client, record)[0])
+
+    assert "Integrated loudness — too quiet to measure: no block above -70 LUFS" in read
+    assert "Sample peak —" in read
+    assert "True peak" not in read
