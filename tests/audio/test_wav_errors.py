@@ -34,6 +34,13 @@ def test_a_well_formed_file_decodes_past_other_chunks() -> None:
     }
 
 
+def test_a_streamed_file_of_unknown_size_runs_to_the_end_in_whole_frames() -> None:
+    streamed = riff(Header(channels=2).fmt_chunk(), chunk(b"data", SOUND, declared=0xFFFF_FFFF))
+    payload = read_wav(io.BytesIO(streamed + b"\x01\x02"))  # half a frame more
+    assert payload["channels"] == 2
+    assert base64.b64decode(payload["pcm16_b64"]) == SOUND
+
+
 BAD_FILES = {
     "empty": (b"", "The file is empty (0 bytes)"),
     "mp3 bytes": (b"ID3\x04" + bytes(60), "not a WAV file: it does not start with a RIFF/WAVE"),

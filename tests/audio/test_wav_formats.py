@@ -122,3 +122,15 @@ def test_many_channels_and_the_rate_range(reference_16: Path, channels: int, rat
     assert len(samples) % channels == 0
     # sox copies the mono signal into every channel
     assert all(samples[c::channels] == samples[0::channels] for c in range(channels))
+
+
+def test_a_file_ffmpeg_streamed_to_a_pipe_decodes_like_the_file(reference_16: Path) -> None:
+    """Written to a pipe, ffmpeg cannot go back to fill in the sizes: it leaves
+    0xFFFFFFFF, meaning "to the end of the file"."""
+    piped = reference_16.with_name("piped.wav")
+    run_tool(
+        "ffmpeg", "-loglevel", "error", "-y", "-i", reference_16, "-f", "wav",
+        "-c:a", "pcm_s24le", "pipe:1", stdout=piped,
+    )  # fmt: skip
+    assert b"data\xff\xff\xff\xff" in piped.read_bytes()[:200]
+    assert decoded(piped)[1] == decoded(reference_16)[1]

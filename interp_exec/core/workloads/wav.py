@@ -14,7 +14,9 @@ data chunk, and fails a short header with a bare ``EOFError``.
 Conversion runs in the web process, so it never loops over samples in Python:
 integer samples keep their two most significant bytes by slicing (8-bit unsigned
 goes through a byte translation table), float samples are scaled, rounded and
-clipped by numpy. Every problem raises ``InvalidInput`` naming it. The stream is
+clipped by numpy. A data chunk of unknown size (0xFFFFFFFF, what ffmpeg writes
+to a pipe) runs to the end of the file. Every problem raises ``InvalidInput``
+naming it. The stream is
 read in bounded pieces and never past what it offers: a header that claims
 gigabytes costs only what the (caller-bounded) stream holds.
 """
@@ -53,6 +55,9 @@ _ENCODING_NAMES: Final = {
 # Unsigned 8-bit sample -> the high byte of the same level as signed 16-bit.
 _UNSIGNED_TO_SIGNED_HIGH_BYTE: Final = bytes((value ^ 0x80) for value in range(256))
 _READ_PIECE: Final = 1 << 20
+# The size a streaming writer (ffmpeg or sox to a pipe) leaves in the header: the
+# data runs to the end of the file.
+_SIZE_UNKNOWN: Final = 0xFFFF_FFFF
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ def read_wav(stream: BinaryIO) -> dict[str, Any]:
                     "The WAV file's data chunk comes before its fmt chunk, so how its "
                     "samples are stored is unknown. Re-export the file."
                 )
+            if size == _SIZE_UNKNOWN:
+                return _payload(wav_format, _whole_frames(stream, wav_format.block_align))
             return _payload(wav_format, _read_chunk(stream, "data", size))
         else:
             _skip(stream, size + (size & 1))
@@ -224,6 +231,14 @@ def _read_chunk(stream: BinaryIO, name: str, size: int) -> bytearray:
             f"{len(body):,} are present. Upload the complete file."
         )
     return body
+
+
+def _whole_frames(stream: BinaryIO, block_align: int) -> bytearray:
+    """The rest of the stream, without a partial frame at its end: a streamed
+    file's data has no declared size to say whether it was cut short."""
+    data = _read_up_to(stream, _SIZE_UNKNOWN)
+    del data[len(data) - len(data) % block_align :]
+    return data
 
 
 def _read_up_to(stream: BinaryIO, size: int) -> bytearray:
