@@ -1,19 +1,23 @@
 """Readable results on the job page and in status.json, one presenter per shipped workload."""
 
 import base64
+import math
 import re
+import struct
 from html import unescape
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from interp_exec.models import CpuJobPayload, CpuJobRecord
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.web.results import grade_meaning, pace_meaning, reading_ease_meaning
+from tests.audio.wav_builder import Header, wav_file
 
 
 @pytest.fixture
@@ -199,3 +203,36 @@ def test_silence_is_too_quiet_to_measure(client: Client, person: User) -> None:
     assert "Integrated loudness — too quiet to measure: no block above -70 LUFS" in read
     assert "Sample peak —" in read
     assert "True peak" not in read
+
+
+def test_an_uploaded_stereo_wav_is_measured_against_the_stereo_target(
+    client: Client, person: User
+) -> None:
+    rate, seconds = 44_100, 4
+    frames = (
+        struct.pack("<hh", int(8000 * math.sin(2 * math.pi * 300 * i / rate)), 0)
+        for i in range(rate * seconds)
+    )
+    response = client.post(
+        "/cpu/jobs/new/audio.loudness/",
+        {
+            "source": "upload",
+            "files": SimpleUploadedFile(
+                "ep.wav", wav_file(b"".join(frames), Header(channels=2, sample_rate=rate))
+            ),
+        },
+    )
+    record = CpuJobRecord.objects.get()
+    assert response.status_code == 302
+    run_cpu_job(record.pk)
+    record.refresh_from_db()
+
+    read = text_of(shown(client, record)[0])
+
+    value = value_of(record)
+    assert value["channels"] == 2
+    assert f"Integrated loudness {value['integrated_lufs']:.1f} LUFS" in read
+    assert "the target for stereo is -16 LUFS ± 1 LU" in read
+    assert f"Loudness range (LRA) {value['loudness_range_lu']:.1f} LU" in read
+    assert f"True peak {value['true_peak_dbtp']:.1f} dBTP within the -1 dBTP ceiling" in read
+    assert "Duration 4.0 s 2 channels" in read
