@@ -11,6 +11,7 @@ may be ``None``, which lets a caller tell "not configured" from any real value.
 
 import math
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -82,6 +83,22 @@ def env_choice[D](name: str, choices: tuple[str, ...], default: D) -> str | D:
     if raw.lower() not in choices:
         raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
     return raw.lower()
+
+
+_RATE = re.compile(r"\d+/(?:s|sec|second|m|min|minute|h|hour|d|day)")
+
+
+def env_rate[D](name: str, default: D) -> str | D:
+    """A request rate as REST framework's throttles read it: ``120/minute``, ``5/s``."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if not _RATE.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write requests/period, e.g. 120/minute "
+            "(period: second, minute, hour or day)."
+        )
+    return raw
 
 
 def _raw(name: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The site's URL map: the home page, the admin, the CPU execution app, metrics and health."""
+"""The site's URL map: the home page, the admin, the CPU execution app and its API,
+metrics and health."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cpu/", include("interp_exec.web.urls")),
+    path("api/", include("interp_exec.api.urls")),
     path("metrics/", metrics_view, name="metrics"),
     path("health/", load_balancer_health, name="health"),
     path("health/detail/", staff_health, name="health-detail"),

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from interp_exec.core.domain import (
     CpuJob,
     ExecutorMode,
+    InvalidInput,
     JobOutcome,
     JobStatus,
     JsonPayload,
     SamplePayload,
 )
+from interp_exec.core.domain.inputs import FileUpload, InputFile, PastedText, WorkloadInputs
 from interp_exec.core.workloads import cpu_workload
 
 if TYPE_CHECKING:
@@ -22,10 +24,15 @@ if TYPE_CHECKING:
 __all__ = [
     "CpuJob",
     "ExecutorMode",
+    "FileUpload",
+    "InputFile",
+    "InvalidInput",
     "JobOutcome",
     "JobStatus",
     "JsonPayload",
+    "PastedText",
     "SamplePayload",
+    "WorkloadInputs",
     "cpu_workload",
     "get_cpu_port",
 ]

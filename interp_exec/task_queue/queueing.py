@@ -68,10 +68,15 @@ def queue_cpu_job(
         payload_bytes = _sample_bytes(definition, size, seed or 0, limit)
     else:
         payload_bytes = _json_bytes(payload)
-    if payload_bytes > limit:
+    if payload_bytes > limit and payload is None:
         raise PayloadTooLarge(
             f"the payload of a {workload} job of size {size} would be about {payload_bytes:,} "
             f"bytes, over this workload's limit of {limit:,}; choose a smaller size"
+        )
+    if payload_bytes > limit:
+        raise PayloadTooLarge(
+            f"the input makes a payload of {payload_bytes:,} bytes, over this workload's "
+            f"limit of {limit:,}; give a shorter one or split it into several jobs"
         )
 
     with transaction.atomic():

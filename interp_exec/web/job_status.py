@@ -1,7 +1,9 @@
 """What a person sees of one job, built once for the status page and its JSON.
 
 The page renders ``display`` server-side and its script replaces the same
-strings from ``status.json``, so the first paint and every update agree.
+strings from ``status.json``, so the first paint and every update agree. The
+readable result (``result_html``, see ``results``) is HTML the server renders
+from its own templates, escaped there; the script inserts it as it is.
 
 Staff see a failed job's traceback and message as the worker stored them. Anyone
 else (the person who queued the job) sees them with server paths cut down to
@@ -17,8 +19,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.web.results import render_result
 
 VALUE_SUMMARY_CHARS = 400
+# The raw JSON shown under the readable result; the API serves a value whole.
+VALUE_JSON_CHARS = 100_000
 
 
 def job_status(record: CpuJobRecord, *, full_traceback: bool = False) -> dict[str, Any]:
@@ -43,6 +48,7 @@ def job_status(record: CpuJobRecord, *, full_traceback: bool = False) -> dict[st
         "run_ms": record.run_ms,
         "total_ms": record.total_ms,
         "display": display_strings(record, full_traceback=full_traceback),
+        "result_html": render_result(record),
     }
 
 
@@ -60,6 +66,9 @@ def display_strings(record: CpuJobRecord, *, full_traceback: bool = False) -> di
         "error": shown(f"{record.error_type}: {record.error_message}") if record.error_type else "",
         "error_traceback": shown(record.error_traceback),
         "value_summary": summarize_value(record.value)
+        if record.status == JobRecordStatus.OK
+        else "",
+        "value_json": summarize_value(record.value, VALUE_JSON_CHARS, indent=2)
         if record.status == JobRecordStatus.OK
         else "",
     }
@@ -96,8 +105,8 @@ def _as_is(text: str) -> str:
     return text
 
 
-def summarize_value(value: Any, limit: int = VALUE_SUMMARY_CHARS) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+def summarize_value(value: Any, limit: int = VALUE_SUMMARY_CHARS, indent: int | None = None) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=indent)
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} characters in all)"

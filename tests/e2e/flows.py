@@ -6,7 +6,7 @@ waits, within bounds, for the page to show that the step worked.
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from interp_exec.flag_policy import flag_name
 
@@ -50,3 +50,25 @@ def queue_job(page: Page, workload: str, size: int, seed: int = 1) -> str:
 def job_field(page: Page, name: str) -> Locator:
     """The status page's element for ``name`` (its ``data-field``), which the script updates."""
     return page.locator(f'#job [data-field="{name}"]')
+
+
+def sign_in_on_the_site(page: Page, username: str, password: str) -> None:
+    """Sign in through the site's own login page (for people who are not staff)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def queue_upload(page: Page, workload: str, file_name: str, content: bytes) -> None:
+    """Open the workload's input page from the job list, upload one file and queue it."""
+    page.goto("/cpu/jobs/")
+    page.get_by_role("link", name=workload, exact=True).click()
+    page.get_by_label("Upload a file").check()
+    page.get_by_label("File:", exact=True).set_input_files(
+        files=FilePayload(name=file_name, mimeType="application/octet-stream", buffer=content)
+    )
+    page.get_by_role("button", name="Queue job").click()
+    expect(page).to_have_url(JOB_PAGE)
+    expect(page.locator(".message-success")).to_contain_text(f"Queued a {workload} job")

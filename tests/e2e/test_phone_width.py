@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from interp_exec.models import CpuJobRecord
+from interp_exec.models import CpuJobPayload, CpuJobRecord
 from tests.e2e.browser import Steps
 from tests.e2e.flows import job_field, sign_in
 
@@ -140,3 +140,38 @@ def test_a_failed_job_page_fits_a_phone_with_its_traceback_open(
     expect(job_field(page, "status")).to_have_class("status-failed")
     expect(job_field(page, "error")).to_contain_text("PayloadRejectedError: payload 7 rejected")
     expect(job_field(page, "timings")).to_have_text(re.compile(r"total 3\.5 ms$"))
+
+
+@pytest.mark.parametrize("workload", ["transcript.readability", "text.dedupe", "audio.loudness"])
+def test_the_input_pages_fit_a_phone(
+    page: Page, steps: Steps, admin_user: User, workload: str
+) -> None:
+    sign_in(page, admin_user.get_username(), "password")
+    page.goto(f"/cpu/jobs/new/{workload}/")
+    steps.take(workload)
+
+    assert_fits_the_screen(page)
+    page.locator('input[name="source"][value="sample"]').check()
+    expect(page.get_by_role("spinbutton", name="Size:")).to_be_visible()
+    assert_fits_the_screen(page)
+
+
+def test_readable_results_fit_a_phone(page: Page, steps: Steps, admin_user: User) -> None:
+    long_name = "episode_042_the_lighthouse_keepers_daughter_and_the_harbour_festival_notes.txt"
+    dedupe = CpuJobRecord.objects.create(
+        workload="text.dedupe",
+        size=3,
+        status="ok",
+        created_by=admin_user,
+        value={"paragraphs": 3, "candidate_pairs": 1, "duplicate_pairs": [[0, 2, 0.9531]]},
+    )
+    CpuJobPayload.objects.create(
+        job=dedupe,
+        data={"paragraphs": ["a", "b", "c"], "names": [long_name, "b.txt", long_name + "2"]},
+    )
+    sign_in(page, admin_user.get_username(), "password")
+    page.goto(dedupe.get_absolute_url())
+    steps.take("dedupe result")
+
+    expect(page.get_by_role("cell", name="95.3 %")).to_be_visible()
+    assert_fits_the_screen(page)

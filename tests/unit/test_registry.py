@@ -16,7 +16,7 @@ def test_shipped_workloads_are_registered() -> None:
     load_workload_modules()
     names = {w.name for w in all_workloads()}
     assert {"transcript.readability", "audio.loudness", "text.dedupe", "audio.spectrum"} <= names
-    assert len(SHIPPED_MODULES) == 4
+    assert len(SHIPPED_MODULES) == 5  # the four workloads and audio_inputs
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,11 @@
 //
 // stdin: {"script": "...", "root": {dataset}, "elements": [{attrs, text, hidden}],
 //         "responses": [status.json bodies, in the order fetch should return them]}
-// stdout: {"fetches": n, "elements": [{attrs, text, hidden, className}]}
+// stdout: {"fetches": n, "elements": [{attrs, text, hidden, className, innerHTML, open}]}
 // Only what the script uses is modelled: getElementById, querySelector(All) on
-// [data-field="x"], [data-row="x"] and [data-status], dataset, textContent,
-// hidden, className, fetch and setTimeout (run at once, in order).
+// [data-field="x"], [data-row="x"], [data-html="x"], [data-status] and
+// [data-raw-json], dataset, textContent, innerHTML, hidden, open, className,
+// fetch and setTimeout (run at once, in order).
 "use strict";
 
 const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -14,6 +15,8 @@ const elements = input.elements.map((e) => ({
   attrs: e.attrs,
   textContent: e.text,
   hidden: e.hidden,
+  open: e.open,
+  innerHTML: null,
   className: e.attrs.class || "",
 }));
 
@@ -52,6 +55,8 @@ globalThis.fetch = async (url) => {
     attrs: e.attrs,
     text: e.textContent,
     hidden: e.hidden,
+    open: e.open,
+    innerHTML: e.innerHTML,
     className: e.className,
   }));
   process.stdout.write(JSON.stringify({ fetches, elements: out }));

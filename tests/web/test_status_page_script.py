@@ -42,8 +42,14 @@ class StatusPage(HTMLParser):
         self._in_script = tag == "script"
         if named.get("id") == "job":
             self.root = {"statusUrl": named["data-status-url"], "finished": named["data-finished"]}
-        touched = {"data-field", "data-row", "data-status"} & named.keys()
-        element = {"attrs": named, "text": "", "hidden": "hidden" in named} if touched else None
+        touched = {"data-field", "data-row", "data-status", "data-html", "data-raw-json"} & (
+            named.keys()
+        )
+        element = (
+            {"attrs": named, "text": "", "hidden": "hidden" in named, "open": "open" in named}
+            if touched
+            else None
+        )
         if element:
             self.elements.append(element)
         if tag not in {"link", "meta", "input", "br", "img"}:
@@ -128,3 +134,28 @@ def test_the_page_of_a_finished_job_does_not_poll(client: Client) -> None:
     assert result["fetches"] == 0
     assert by_field(result, "data-field")["status"]["className"] == "status-failed"
     assert not by_field(result, "data-row")["error_traceback"]["hidden"]
+
+
+def test_the_readable_result_appears_when_the_job_ends(client: Client) -> None:
+    user = get_user_model().objects.create_user("host")
+    client.force_login(user)
+    record = queue_cpu_job(
+        "transcript.readability", 6, payload={"text": "Welcome back. Birds and bees!"}, user=user
+    )
+    url = f"/cpu/jobs/{record.pk}/"
+    page = client.get(url).content.decode()
+    waiting = client.get(f"{url}status.json").json()
+    run_cpu_job(record.pk)
+    finished = client.get(f"{url}status.json").json()
+
+    result = run_script(page, [waiting, finished])
+
+    shown = by_field(result, "data-html")["result"]
+    raw = next(e for e in result["elements"] if "data-raw-json" in e["attrs"])
+    assert waiting["result_html"] == ""
+    assert 'data-result="transcript.readability"' in finished["result_html"]
+    assert shown["innerHTML"] == finished["result_html"]
+    assert raw["open"] is False  # the readable result shows; the raw JSON is a click away
+    assert (
+        by_field(result, "data-field")["value_json"]["text"] == (finished["display"]["value_json"])
+    )

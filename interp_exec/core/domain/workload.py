@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from interp_exec.core.domain.inputs import WorkloadInputs
+
 type WorkloadFunc = Callable[[Any], Any]
 type SampleFunc = Callable[[int, int], Any]
 
@@ -21,6 +23,8 @@ class Workload:
     ``call_with_arguments``: the payload is ``{"args": [...], "kwargs": {...}}``,
     spread into the call, not passed as one value: how a ``django.tasks`` task
     (``interp_exec.task_backend``) takes its arguments.
+    ``inputs`` declares what a person may give it besides the sample (pasted text,
+    uploaded files) and how such a payload is sized; None: the sample only.
     """
 
     name: str
@@ -32,3 +36,4 @@ class Workload:
     description: str
     min_task_size: int | None = None
     call_with_arguments: bool = False
+    inputs: WorkloadInputs | None = None

@@ -3,7 +3,8 @@
 Writers paste, rework and re-paste; the pipeline flags paragraphs whose estimated
 Jaccard similarity passes a threshold so an editor can cut the repeats. Hashes
 are CRC32-based, never ``hash()``, whose seed differs between processes and would
-make results differ between executor modes. Size unit: paragraphs.
+make results differ between executor modes. Size unit: paragraphs (documents,
+when a person pastes or uploads their own: see ``dedupe_inputs``).
 """
 
 import random
@@ -12,6 +13,13 @@ import zlib
 from collections import defaultdict
 from typing import Any
 
+from interp_exec.core.domain.inputs import FileUpload, PastedText, WorkloadInputs
+from interp_exec.core.workloads.dedupe_inputs import (
+    DOCUMENT_MARKER,
+    count_documents,
+    documents_from_files,
+    documents_from_text,
+)
 from interp_exec.core.workloads.registry import cpu_workload
 
 _MERSENNE_PRIME = (1 << 61) - 1
@@ -62,8 +70,27 @@ def _signature(shingles: set[int], permutations: list[tuple[int, int]]) -> list[
     ]
 
 
+DEDUPE_INPUTS = WorkloadInputs(
+    unit="paragraphs",
+    measure=count_documents,
+    paste=PastedText(
+        parse=documents_from_text,
+        help_text=(
+            f"Episode descriptions or show notes, separated by a line of three dashes "
+            f"({DOCUMENT_MARKER}) or, when there is none, by blank lines."
+        ),
+    ),
+    upload=FileUpload(
+        suffixes=(".txt",),
+        parse=documents_from_files,
+        help_text="Two or more .txt files (UTF-8), one document each.",
+        many=True,
+    ),
+)
+
+
 # min_task_size: 20x the worst per-job pool overhead measured (docs/rollout.md).
-@cpu_workload("text.dedupe", sample=make_script, min_task_size=20)
+@cpu_workload("text.dedupe", sample=make_script, min_task_size=20, inputs=DEDUPE_INPUTS)
 def near_duplicates(payload: dict[str, Any]) -> dict[str, Any]:
     """Pairs of paragraphs whose estimated Jaccard similarity passes the threshold."""
     paragraphs = payload["paragraphs"]

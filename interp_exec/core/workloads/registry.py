@@ -6,11 +6,13 @@ does: each imports the module by its dotted path and finds the function by its
 qualified name, so the function must live at module level.
 """
 
+import dataclasses
 import importlib
 import threading
 from collections.abc import Callable, Iterable
 
 from interp_exec.core.domain.errors import UnknownWorkload, WorkloadRegistrationError, shown
+from interp_exec.core.domain.inputs import WorkloadInputs
 from interp_exec.core.domain.workload import SampleFunc, Workload, WorkloadFunc
 
 SHIPPED_MODULES = (
@@ -18,6 +20,7 @@ SHIPPED_MODULES = (
     "interp_exec.core.workloads.loudness",
     "interp_exec.core.workloads.dedupe",
     "interp_exec.core.workloads.spectrum",
+    "interp_exec.core.workloads.audio_inputs",
 )
 
 
@@ -31,8 +34,12 @@ def cpu_workload(
     sample: SampleFunc,
     interpreter_safe: bool = True,
     min_task_size: int | None = None,
+    inputs: WorkloadInputs | None = None,
 ) -> Callable[[WorkloadFunc], WorkloadFunc]:
-    """Register a module-level function as the workload ``name``."""
+    """Register a module-level function as the workload ``name``.
+
+    ``inputs``: what a person may give it besides its sample (see ``WorkloadInputs``).
+    """
 
     def register(func: WorkloadFunc) -> WorkloadFunc:
         if "<locals>" in func.__qualname__:
@@ -49,6 +56,7 @@ def cpu_workload(
             sample=sample,
             description=(func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else "",
             min_task_size=min_task_size,
+            inputs=inputs,
         )
         with _lock:
             existing = _registry.get(name)
@@ -64,6 +72,14 @@ def cpu_workload(
         return func
 
     return register
+
+
+def declare_inputs(name: str, inputs: WorkloadInputs) -> None:
+    """Give the registered workload ``name`` its inputs, for one registered elsewhere:
+    a host project offering uploads for a shipped workload, or one declaration
+    shared by several workloads (``audio_inputs``)."""
+    with _lock:
+        _registry[name] = dataclasses.replace(get_workload(name), inputs=inputs)
 
 
 def load_workload_modules(extra_modules: Iterable[str] = ()) -> None:

@@ -1,15 +1,25 @@
 """Transcript statistics: how hard an episode's script is to follow when spoken.
 
 Readability (Flesch reading ease, Flesch-Kincaid grade), speaking-pace figures,
-filler words and the most used content words. Size unit: words.
+filler words and the most used content words. Size unit: words. A payload may
+carry ``spoken_seconds`` (from a subtitle file's cue timings): the spoken minutes
+and words per minute are then measured, not estimated.
 """
 
+import math
 import random
 import re
 from collections import Counter
 from typing import Any
 
+from interp_exec.core.domain.errors import InvalidInput
+from interp_exec.core.domain.inputs import FileUpload, PastedText, WorkloadInputs
 from interp_exec.core.workloads.registry import cpu_workload
+from interp_exec.core.workloads.transcript_inputs import (
+    TRANSCRIPT_SUFFIXES,
+    transcript_from_files,
+    transcript_from_text,
+)
 
 _WORD = re.compile(r"[A-Za-z']+")
 _SENTENCE_END = re.compile(r"[.!?]+")
@@ -53,13 +63,59 @@ def make_transcript(size: int, seed: int) -> dict[str, Any]:
     return {"text": " ".join(words)}
 
 
+def count_words(payload: Any) -> int:
+    """A transcript payload's size: its words, counted as the workload counts them."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
+        raise InvalidInput('a transcript payload is an object with its "text" as a string')
+    _spoken_seconds(payload, InvalidInput)
+    return len(_WORD.findall(payload["text"]))
+
+
+def _spoken_seconds(payload: dict[str, Any], error: type[Exception]) -> float | None:
+    seconds = payload.get("spoken_seconds")
+    if seconds is None:
+        return None
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not math.isfinite(seconds)
+        or seconds <= 0
+    ):
+        raise error(f"spoken_seconds must be a number of seconds above 0, got {seconds!r}")
+    return float(seconds)
+
+
+TRANSCRIPT_INPUTS = WorkloadInputs(
+    unit="words",
+    measure=count_words,
+    paste=PastedText(
+        parse=transcript_from_text,
+        help_text="The episode's transcript as plain text.",
+    ),
+    upload=FileUpload(
+        suffixes=TRANSCRIPT_SUFFIXES,
+        parse=transcript_from_files,
+        help_text=(
+            "A transcript (.txt, UTF-8) or subtitles (.srt, .vtt): cue numbers, timings "
+            "and tags are stripped, and the cue timings give the real speaking pace."
+        ),
+    ),
+)
+
+
 # min_task_size: 20x the worst per-job pool overhead measured (docs/rollout.md).
-@cpu_workload("transcript.readability", sample=make_transcript, min_task_size=15_000)
+@cpu_workload(
+    "transcript.readability",
+    sample=make_transcript,
+    min_task_size=15_000,
+    inputs=TRANSCRIPT_INPUTS,
+)
 def readability(payload: dict[str, Any]) -> dict[str, Any]:
     """Readability and speaking statistics of a transcript."""
     text = payload["text"]
     if not isinstance(text, str):
         raise TypeError("payload['text'] must be a string")
+    spoken_seconds = _spoken_seconds(payload, ValueError)
     words = _WORD.findall(text)
     sentences = max(len([s for s in _SENTENCE_END.split(text) if s.strip()]), 1)
     if not words:
@@ -70,7 +126,7 @@ def readability(payload: dict[str, Any]) -> dict[str, Any]:
     content = Counter({w: n for w, n in counts.items() if w not in _STOPWORDS and len(w) > 2})
     per_sentence = len(words) / sentences
     per_word = syllables / len(words)
-    return {
+    result = {
         "words": len(words),
         "sentences": sentences,
         "syllables": syllables,
@@ -82,3 +138,7 @@ def readability(payload: dict[str, Any]) -> dict[str, Any]:
         "fillers": {f: counts[f] for f in _FILLERS if counts[f]},
         "top_words": [[w, n] for w, n in sorted(content.items(), key=lambda i: (-i[1], i[0]))[:10]],
     }
+    if spoken_seconds is not None:
+        result["spoken_minutes"] = round(spoken_seconds / 60, 2)
+        result["words_per_minute"] = round(len(words) / (spoken_seconds / 60), 1)
+    return result

@@ -1,0 +1,1 @@
+"""The JSON API for programs (Django REST framework): queue jobs, poll them, list them."""

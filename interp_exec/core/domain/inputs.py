@@ -1,0 +1,107 @@
+"""What a workload takes from a person besides its sample: pasted text, uploaded files.
+
+A workload declares its inputs beside its code (``cpu_workload(..., inputs=...)``),
+with no Django in sight, so a host project's workload can do the same. The site
+builds its job form and checks its API from the declarations:
+
+    person's text / files --parse--> payload --measure--> job size --> queue_cpu_job
+
+A parser is a pure function that returns the workload's payload or raises
+``InvalidInput`` with a sentence naming the problem (the form shows it as it is).
+``measure`` gives a payload's size in the workload's own units (words, samples per
+channel, paragraphs); it also checks a payload given whole through the API, so
+it raises ``InvalidInput`` for one of the wrong shape.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from interp_exec.core.domain.errors import InvalidInput
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One uploaded file: its name as the person's browser sent it, and its bytes."""
+
+    name: str
+    content: bytes
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name).suffix.lower()
+
+
+type TextParser = Callable[[str], Any]
+type FilesParser = Callable[[Sequence[InputFile]], Any]
+type PayloadMeasure = Callable[[Any], int]
+
+
+@dataclass(frozen=True, slots=True)
+class PastedText:
+    """Text typed or pasted into the form; ``help_text`` says what to paste."""
+
+    parse: TextParser
+    help_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileUpload:
+    """Uploaded files with one of ``suffixes`` (lower case, with the dot).
+
+    ``many``: several files make one payload (the parser gets them all, in the
+    order given); else exactly one. Files with another suffix are refused before
+    the parser sees them.
+    """
+
+    suffixes: tuple[str, ...]
+    parse: FilesParser
+    help_text: str
+    many: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.suffixes or any(not s.startswith(".") or s != s.lower() for s in self.suffixes):
+            raise ValueError(
+                f"suffixes must be lower-case and start with a dot, got {self.suffixes!r}"
+            )
+
+    def parse_files(self, files: Sequence[InputFile]) -> Any:
+        """Check the count and the suffixes, then parse."""
+        if not files:
+            raise InvalidInput("choose a file to upload")
+        if len(files) > 1 and not self.many:
+            raise InvalidInput(f"upload one file, not {len(files)}")
+        accepted = ", ".join(self.suffixes)
+        for file in files:
+            if file.suffix not in self.suffixes:
+                raise InvalidInput(
+                    f"{file.name} is not a file this workload reads: it takes {accepted}"
+                )
+        return self.parse(files)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadInputs:
+    """The ways a person may give a workload their own data, and how to size it.
+
+    ``unit`` names the size unit in the plural ("words"). Every workload also
+    takes its sample (size and seed); these are the inputs beyond it.
+    """
+
+    unit: str
+    measure: PayloadMeasure
+    paste: PastedText | None = None
+    upload: FileUpload | None = None
+
+    def size_of(self, payload: Any, *, most: int) -> int:
+        """The job size of ``payload``: from 1 to ``most`` units, else ``InvalidInput``."""
+        size = self.measure(payload)
+        if size < 1:
+            raise InvalidInput(f"the input holds no {self.unit} to work on")
+        if size > most:
+            raise InvalidInput(
+                f"the input has {size:,} {self.unit}, more than the {most:,} one job may "
+                "take; split it into several jobs"
+            )
+        return size
