@@ -1,5 +1,9 @@
 """The WAV upload both audio workloads take, declared once for both.
 
+It lives beside them, not in their decorators, because decoding float WAVs uses
+numpy: ``loudness`` must import nothing a subinterpreter cannot load, or the
+probe would send it to processes. Only the web process imports this module.
+
 ``read_wav`` (wav.py) decodes the file into their payload (``sample_rate``,
 ``channels``, ``pcm16_b64``); a job's size is its samples per channel, the unit
 their ``min_task_size`` is in. A payload given whole (the API) is checked here as
