@@ -2,7 +2,8 @@
 
 It lives beside them, not in their decorators, because decoding float WAVs uses
 numpy: ``loudness`` must import nothing a subinterpreter cannot load, or the
-probe would send it to processes. Only the web process imports this module.
+probe would send it to processes. Subinterpreters never import this module: it
+registers no workload of its own.
 
 ``read_wav`` (wav.py) decodes the file into their payload (``sample_rate``,
 ``channels``, ``pcm16_b64``); a job's size is its samples per channel, the unit
