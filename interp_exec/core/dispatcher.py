@@ -6,7 +6,8 @@ Data flow of ``map`` (``run`` is ``map`` of one)::
         has chosen the mode for this job) -> payload limit
         (any error while planning a job refuses that job alone)
         -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
-        -> adapters grouped by mode, each group run concurrently in its pool
+        -> adapters grouped by mode, the groups run at the same time (each in its
+           pool; inline in the calling thread)
         -> interpreters refused a module at run time? remember, re-run elsewhere
         -> outcome -> cpu.complete | cpu.failed | cpu.refused
 
@@ -24,6 +25,7 @@ import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,12 +93,32 @@ class CpuDispatcher:
                     outcomes[index] = planned
                 else:
                     groups[planned.route.mode, planned.policy.max_workers].append(planned)
-            for (mode, max_workers), planned_jobs in groups.items():
-                for planned, outcome in zip(
-                    planned_jobs, self._run_group(mode, max_workers, planned_jobs), strict=True
-                ):
-                    outcomes[planned.index] = outcome
+            for (mode, _), planned_jobs, results in self._run_groups(groups):
+                for planned, result in zip(planned_jobs, results, strict=True):
+                    outcomes[planned.index] = self._conclude(planned, result, mode)
         return [o for o in outcomes if o is not None]
+
+    def _run_groups(
+        self, groups: dict[tuple[ExecutorMode, int], list[_Planned]]
+    ) -> list[tuple[tuple[ExecutorMode, int], list[_Planned], list[RunResult]]]:
+        """Run every group at once: each pool's group waits on a thread of its own while
+        this thread runs the first group, so a map that mixes modes (auto's exploration,
+        small jobs kept inline beside large ones) lasts as long as its slowest group,
+        not the sum of them. Outcomes are concluded afterwards, in this thread: the
+        sinks' batches belong to it."""
+
+        # Inline first: it is the group that runs in this thread.
+        routes = sorted(groups, key=lambda route: route[0] is not ExecutorMode.INLINE)
+        if len(routes) <= 1:
+            return [(route, groups[route], self._execute(route, groups[route])) for route in routes]
+        with ThreadPoolExecutor(len(routes) - 1, thread_name_prefix="cpu-map-group") as waiters:
+            pending = [waiters.submit(self._execute, route, groups[route]) for route in routes[1:]]
+            first = self._execute(routes[0], groups[routes[0]])
+            results = [first, *(future.result() for future in pending)]
+        return [
+            (route, groups[route], group_results)
+            for route, group_results in zip(routes, results, strict=True)
+        ]
 
     def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
         pending = iter(jobs)
@@ -197,12 +219,13 @@ class CpuDispatcher:
             )
         return _Planned(index, prepared, policy, route)
 
+    def _execute(self, route: tuple[ExecutorMode, int], planned: list[_Planned]) -> list[RunResult]:
+        return self._adapters.adapter(*route).execute_all([p.prepared for p in planned])
+
     def _run_group(
         self, mode: ExecutorMode, max_workers: int, planned_jobs: list[_Planned]
     ) -> list[JobOutcome]:
-        results = self._adapters.adapter(mode, max_workers).execute_all(
-            [p.prepared for p in planned_jobs]
-        )
+        results = self._execute((mode, max_workers), planned_jobs)
         return [
             self._conclude(planned, result, mode)
             for planned, result in zip(planned_jobs, results, strict=True)

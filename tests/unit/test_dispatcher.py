@@ -6,6 +6,7 @@ The contract suite (tests/contract) checks the same port against real pools.
 """
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -218,6 +219,32 @@ def test_map_keeps_the_order_of_its_jobs_across_modes_and_traces_each_once() -> 
     assert sorted(finals) == sorted(o.dispatch_id for o in outcomes)
     assert len(set(finals)) == 4
     assert r.sink.batches == 1  # the sink wrote the whole map's rows at once
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_map_runs_its_groups_at_the_same_time_and_concludes_them_in_its_own_thread(
+    attempt: int,
+) -> None:
+    """Each group's run waits for the other's to start: run one after the other, the
+    barrier would break instead (repeated: a race would show)."""
+    r = rig(min_task_size=5)
+    both_running = threading.Barrier(2, timeout=10)
+    runners: set[str] = set()
+
+    def meet(prepared: PreparedJob) -> RunResult:
+        runners.add(threading.current_thread().name)
+        both_running.wait()
+        return echo_result(prepared)
+
+    for mode in (INLINE, INTERPRETERS):
+        r.adapters.adapters[mode].answer = meet
+
+    outcomes = r.port.map([job(size=1), job(size=10)])
+
+    assert [(o.status, o.mode_used) for o in outcomes] == [("ok", "inline"), ("ok", "interpreters")]
+    assert threading.current_thread().name in runners  # inline ran in the caller
+    assert len(runners) == 2
+    assert r.sink.batches == 1
 
 
 def test_stream_runs_jobs_for_the_first_pool_and_the_rest_where_they_go() -> None:
