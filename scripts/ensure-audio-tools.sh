@@ -20,23 +20,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || {
-    say "missing ${missing[*]} and cannot install them: no apt-get"
-    exit 1
-}
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || {
-        say "missing ${missing[*]}; installing them needs root (or sudo)"
-        exit 1
-    }
-    as_root=(sudo)
-fi
-
-say "missing ${missing[*]}: apt-get update"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-say "installing Debian's ${missing[*]} packages"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" "audio tools" "${missing[@]}"
 
 for tool in "${missing[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || {

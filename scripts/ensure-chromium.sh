@@ -20,23 +20,7 @@ if [ -x "$CHROMIUM" ]; then
     exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || {
-    say "missing at $CHROMIUM and cannot install it: no apt-get"
-    exit 1
-}
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || {
-        say "missing at $CHROMIUM; installing it needs root (or sudo)"
-        exit 1
-    }
-    as_root=(sudo)
-fi
-
-say "missing at $CHROMIUM: apt-get update"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-say "installing Debian's chromium package"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+bash "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" chromium chromium
 
 [ -x "$CHROMIUM" ] || {
     say "the chromium package installed, but $CHROMIUM is still missing"

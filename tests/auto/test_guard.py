@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from interp_exec.bench.guard import guard_decisions
-from interp_exec.bench.harness import BenchOptions, BenchTarget, ModeResult
+from interp_exec.bench.harness import ModeResult
 from interp_exec.flag_policy import flag_name
 from interp_exec.models import BenchmarkRun, ExecutorFlag
 from tests.bench.figures import figures
@@ -70,21 +70,6 @@ def test_the_rule_leaves_fine_jobs_alone_and_switches_away_from_wrong_results() 
     (decision,) = guard_decisions(wrong, {DEDUPE: "interpreters"}, 0.15)
     assert decision.switch_to == "processes"
     assert "interpreters's results differ from inline's" in decision.reason
-
-
-@pytest.fixture
-def fake_harness(monkeypatch: pytest.MonkeyPatch) -> list[ModeResult]:
-    results: list[ModeResult] = []
-
-    def run_benchmark(
-        targets: list[BenchTarget], options: BenchOptions, progress: Any
-    ) -> list[ModeResult]:
-        return results
-
-    monkeypatch.setattr(
-        "interp_exec.management.commands.run_interp_bench.run_benchmark", run_benchmark
-    )
-    return results
 
 
 def guard(*args: str) -> str:

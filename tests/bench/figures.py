@@ -7,7 +7,9 @@ where its output is the input of the thing under test.
 import dataclasses
 from typing import Any
 
-from interp_exec.bench.harness import ModeResult
+import pytest
+
+from interp_exec.bench.harness import BenchOptions, BenchTarget, ModeResult
 from interp_exec.models import BenchmarkResult, BenchmarkRun
 
 
@@ -50,3 +52,19 @@ def stored_run(results: list[ModeResult], **fields: Any) -> BenchmarkRun:
     )
     BenchmarkResult.objects.bulk_create(BenchmarkResult(run=run, **r.as_dict()) for r in results)
     return run
+
+
+@pytest.fixture
+def fake_harness(monkeypatch: pytest.MonkeyPatch) -> list[ModeResult]:
+    """Stand in for the harness: the command gets these results without running jobs."""
+    results: list[ModeResult] = []
+
+    def run_benchmark(
+        targets: list[BenchTarget], options: BenchOptions, progress: Any
+    ) -> list[ModeResult]:
+        return results
+
+    monkeypatch.setattr(
+        "interp_exec.management.commands.run_interp_bench.run_benchmark", run_benchmark
+    )
+    return results

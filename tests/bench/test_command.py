@@ -9,14 +9,13 @@ import json
 import re
 import subprocess
 from io import StringIO
-from typing import Any
 
 import jsonschema
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from interp_exec.bench.harness import BenchOptions, BenchTarget, ModeResult
+from interp_exec.bench.harness import ModeResult
 from interp_exec.models import BenchmarkResult, BenchmarkRun
 from tests.bench.figures import figures
 
@@ -80,22 +79,6 @@ def bench(*args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("run_interp_bench", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def fake_harness(monkeypatch: pytest.MonkeyPatch) -> list[ModeResult]:
-    """Stand in for the harness: the command gets these results without running jobs."""
-    results: list[ModeResult] = []
-
-    def run_benchmark(
-        targets: list[BenchTarget], options: BenchOptions, progress: Any
-    ) -> list[ModeResult]:
-        return results
-
-    monkeypatch.setattr(
-        "interp_exec.management.commands.run_interp_bench.run_benchmark", run_benchmark
-    )
-    return results
 
 
 def test_json_run_prints_one_valid_object_and_saves_the_run() -> None:
