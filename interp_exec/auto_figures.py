@@ -6,7 +6,9 @@ and reads them again at most every ``INTERP_EXEC["AUTO_REFRESH_S"]`` seconds::
 
     dispatch log: the workload's latest successful dispatches
       -> per (size band, mode used): at most AUTO_WINDOW of them,
-         (median run_ms + 10th percentile of wait_ms) / the pool's workers (1 inline)
+         median worker_ms_per_job / the pool's workers (1 inline); for rows
+         logged before that column, (median run_ms + 10th percentile of wait_ms)
+         / the pool's workers
     latest benchmark run that measured the workload (identical results only)
       -> per mode: its time per job at the run's size (parallelism included),
          scaled to each band linearly above the mode's fixed overhead per job
@@ -14,10 +16,14 @@ and reads them again at most every ``INTERP_EXEC["AUTO_REFRESH_S"]`` seconds::
        else the benchmark's, else none (the mode is not compared)
     -> plans (auto_choice.plan_band), made on first use and kept until the refresh
 
-A job's wait is its transfer to and from the worker plus its time queued behind
-other jobs of the same ``map``; only the transfer is a cost per job (the queue
-only says the pool was full), so the figure takes the waits of the jobs that
-did not queue: the shortest ones.
+``worker_ms_per_job`` is what a job's batch cost the pool's workers, per job
+(its wall time times the workers it kept busy): it includes the host's own work
+for each job (encoding payloads, transfer), which competes with the workers for
+the cores and which a job's run time never shows. Without it, a process pool,
+whose jobs run as fast as in subinterpreters but cost the host more, looked
+cheaper than it is. For older rows, a job's wait is its transfer plus its time
+queued behind other jobs of the same ``map``; only the transfer is a cost per
+job, so that figure takes the waits of the jobs that did not queue.
 
 The log is what this site's jobs really cost here (its database, its load, its
 pool sizes); the benchmark is only a prior for bands and modes the log has not
@@ -61,16 +67,25 @@ class _Seed:
 class WorkloadFigures:
     """The raw figures of one workload, as read."""
 
-    # (band index, mode) -> (run_ms, wait_ms) of the latest ok dispatches, newest first.
-    log: dict[tuple[int, ExecutorMode], list[tuple[float, float]]] = field(default_factory=dict)
+    # (band index, mode) -> (run_ms, wait_ms, worker_ms_per_job) of the latest ok
+    # dispatches, newest first; worker_ms_per_job is None in rows logged before it was.
+    log: dict[tuple[int, ExecutorMode], list[tuple[float, float, float | None]]] = field(
+        default_factory=dict
+    )
     seed: dict[ExecutorMode, _Seed] = field(default_factory=dict)
 
     def mode_figures(self, band: SizeBand, mode: ExecutorMode, workers: int) -> ModeFigures | None:
         samples = self.log.get((band.index, mode), [])
-        if len(samples) >= conf.get_setting("AUTO_MIN_JOBS"):
-            parallel = 1 if mode is ExecutorMode.INLINE else workers
-            run_ms = statistics.median(run for run, _ in samples)
-            wait_ms = sorted(wait for _, wait in samples)[len(samples) // 10]
+        least = conf.get_setting("AUTO_MIN_JOBS")
+        parallel = 1 if mode is ExecutorMode.INLINE else workers
+        worker_ms = [worker for _, _, worker in samples if worker is not None]
+        if len(worker_ms) >= least:
+            # What the batches really cost, host-side work and contention included.
+            ms_per_job = statistics.median(worker_ms) / parallel
+            return ModeFigures(mode, ms_per_job, len(worker_ms), f"the last {len(worker_ms)} jobs")
+        if len(samples) >= least:
+            run_ms = statistics.median(run for run, _, _ in samples)
+            wait_ms = sorted(wait for _, wait, _ in samples)[len(samples) // 10]
             return ModeFigures(
                 mode,
                 (run_ms + wait_ms) / parallel,
@@ -97,16 +112,20 @@ def read_figures(workload: str) -> WorkloadFigures:
     rows = (
         DispatchLog.objects.filter(workload=workload, status="ok")
         .order_by("-created_at", "-id")
-        .values_list("size", "mode_used", "run_ms", "wait_ms")[: window * len(known) * _BANDS_READ]
+        .values_list("size", "mode_used", "run_ms", "wait_ms", "worker_ms_per_job")[
+            : window * len(known) * _BANDS_READ
+        ]
     )
-    samples: defaultdict[tuple[int, ExecutorMode], list[tuple[float, float]]] = defaultdict(list)
-    for size, mode_used, run_ms, wait_ms in rows:
+    samples: defaultdict[tuple[int, ExecutorMode], list[tuple[float, float, float | None]]] = (
+        defaultdict(list)
+    )
+    for size, mode_used, run_ms, wait_ms, worker_ms in rows:
         mode = known.get(mode_used)
         if mode is None:
             continue
         bucket = samples[band_of(size).index, mode]
         if len(bucket) < window:
-            bucket.append((run_ms, wait_ms))
+            bucket.append((run_ms, wait_ms, worker_ms))
     figures.log = dict(samples)
     latest = (
         BenchmarkResult.objects.filter(workload=workload, results_identical=True)

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any
 
 from interp_exec.core import tracing
@@ -93,32 +94,40 @@ class CpuDispatcher:
                     outcomes[index] = planned
                 else:
                     groups[planned.route.mode, planned.policy.max_workers].append(planned)
-            for (mode, _), planned_jobs, results in self._run_groups(groups):
+            for (mode, _), planned_jobs, results, worker_ms in self._run_groups(groups):
                 for planned, result in zip(planned_jobs, results, strict=True):
-                    outcomes[planned.index] = self._conclude(planned, result, mode)
+                    outcomes[planned.index] = self._conclude(planned, result, mode, worker_ms)
         return [o for o in outcomes if o is not None]
 
     def _run_groups(
         self, groups: dict[tuple[ExecutorMode, int], list[_Planned]]
-    ) -> list[tuple[tuple[ExecutorMode, int], list[_Planned], list[RunResult]]]:
+    ) -> list[tuple[tuple[ExecutorMode, int], list[_Planned], list[RunResult], float]]:
         """Run every group at once: each pool's group waits on a thread of its own while
         this thread runs the first group, so a map that mixes modes (auto's exploration,
         small jobs kept inline beside large ones) lasts as long as its slowest group,
         not the sum of them. Outcomes are concluded afterwards, in this thread: the
-        sinks' batches belong to it."""
-
+        sinks' batches belong to it. Each group comes with its worker time per job."""
         # Inline first: it is the group that runs in this thread.
         routes = sorted(groups, key=lambda route: route[0] is not ExecutorMode.INLINE)
         if len(routes) <= 1:
-            return [(route, groups[route], self._execute(route, groups[route])) for route in routes]
+            return [(route, groups[route], *self._timed(route, groups[route])) for route in routes]
         with ThreadPoolExecutor(len(routes) - 1, thread_name_prefix="cpu-map-group") as waiters:
-            pending = [waiters.submit(self._execute, route, groups[route]) for route in routes[1:]]
-            first = self._execute(routes[0], groups[routes[0]])
-            results = [first, *(future.result() for future in pending)]
+            pending = [waiters.submit(self._timed, route, groups[route]) for route in routes[1:]]
+            first = self._timed(routes[0], groups[routes[0]])
+            timed = [first, *(future.result() for future in pending)]
         return [
-            (route, groups[route], group_results)
-            for route, group_results in zip(routes, results, strict=True)
+            (route, groups[route], results, worker_ms)
+            for route, (results, worker_ms) in zip(routes, timed, strict=True)
         ]
+
+    def _timed(
+        self, route: tuple[ExecutorMode, int], planned: list[_Planned]
+    ) -> tuple[list[RunResult], float]:
+        started = perf_counter()
+        results = self._execute(route, planned)
+        mode, workers = route
+        busy = 1 if mode is ExecutorMode.INLINE else min(workers, len(planned))
+        return results, _worker_ms_per_job(perf_counter() - started, len(planned), busy)
 
     def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
         pending = iter(jobs)
@@ -130,16 +139,26 @@ class CpuDispatcher:
             return
         pool = (lead[1].route.mode, lead[1].policy.max_workers)
 
+        fed = 0
+
         def feed() -> Iterator[tuple[tuple[K, _Planned], PreparedJob]]:
+            nonlocal fed
             following: tuple[K, _Planned] | None = lead
             while following is not None:
+                fed += 1
                 yield following, following[1].prepared
                 following = self._next_for_pool(pending, aside, pool)
 
+        done, since = 0, perf_counter()
         for finished in self._adapters.adapter(*pool).execute_stream(feed()):
+            # The time since the last batch, spread over the workers that were busy.
+            now = perf_counter()
+            busy = min(pool[1], fed - done)
+            worker_ms = _worker_ms_per_job(now - since, len(finished), busy)
+            done, since = done + len(finished), now
             with self._tracer.batch():
                 outcomes = aside + [
-                    (key, self._conclude(planned, result, pool[0]))
+                    (key, self._conclude(planned, result, pool[0], worker_ms))
                     for (key, planned), result in finished
                 ]
             aside.clear()
@@ -225,13 +244,19 @@ class CpuDispatcher:
     def _run_group(
         self, mode: ExecutorMode, max_workers: int, planned_jobs: list[_Planned]
     ) -> list[JobOutcome]:
-        results = self._execute((mode, max_workers), planned_jobs)
+        results, worker_ms = self._timed((mode, max_workers), planned_jobs)
         return [
-            self._conclude(planned, result, mode)
+            self._conclude(planned, result, mode, worker_ms)
             for planned, result in zip(planned_jobs, results, strict=True)
         ]
 
-    def _conclude(self, planned: _Planned, result: RunResult, mode: ExecutorMode) -> JobOutcome:
+    def _conclude(
+        self,
+        planned: _Planned,
+        result: RunResult,
+        mode: ExecutorMode,
+        worker_ms: float | None = None,
+    ) -> JobOutcome:
         """The outcome of one run, traced; a run-time refusal by a subinterpreter is
         remembered and the job re-run where the policy falls back to."""
         reason = planned.policy.reason(planned.route)
@@ -245,7 +270,7 @@ class CpuDispatcher:
             mode_used=mode.value,
             fallback_reason=reason,
         )
-        self._emit_outcome(outcome, planned)
+        self._emit_outcome(outcome, planned, worker_ms)
         return outcome
 
     def _rerun_refused(
@@ -273,13 +298,14 @@ class CpuDispatcher:
         rerun = adapter.execute_all([planned.prepared])[0]
         return target, f"{reason}; re-ran in {target.value}", rerun
 
-    def _emit_outcome(self, outcome: JobOutcome, planned: _Planned) -> None:
+    def _emit_outcome(
+        self, outcome: JobOutcome, planned: _Planned, worker_ms: float | None
+    ) -> None:
         event = tracing.COMPLETE if outcome.ok else tracing.FAILED
-        self._tracer.emit(
-            event,
-            {**_outcome_fields(outcome), "policy_source": planned.policy.source},
-            routine=planned.route.small_job,
-        )
+        fields = {**_outcome_fields(outcome), "policy_source": planned.policy.source}
+        if worker_ms is not None:
+            fields["worker_ms_per_job"] = round(worker_ms, 4)
+        self._tracer.emit(event, fields, routine=planned.route.small_job)
 
 
 _LOGGED_OUTCOME_FIELDS = tuple(f.name for f in dataclasses.fields(JobOutcome) if f.name != "value")
@@ -291,3 +317,11 @@ def _outcome_fields(outcome: JobOutcome) -> dict[str, Any]:
     fields = {name: getattr(outcome, name) for name in _LOGGED_OUTCOME_FIELDS}
     fields["status"] = outcome.status.value
     return fields
+
+
+def _worker_ms_per_job(seconds: float, jobs: int, busy: int) -> float:
+    """What each job of a batch cost its workers: the batch's wall time times the
+    workers it kept busy, per job. Unlike a job's own run time, it includes the
+    host's work for the job (encoding, transfer) and the workers' contention for the
+    cores, so it ranks modes as their throughput does (auto mode reads it)."""
+    return seconds * 1000 * max(busy, 1) / max(jobs, 1)

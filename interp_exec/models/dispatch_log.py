@@ -19,6 +19,14 @@ class DispatchLog(models.Model):
     wait_ms = models.FloatField(default=0)
     run_ms = models.FloatField(default=0)
     total_ms = models.FloatField(default=0)
+    worker_ms_per_job = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Its batch's wall time times the workers it kept busy, per job: what the job "
+            "cost its pool, host-side work included. Auto mode compares modes by it."
+        ),
+    )
     pid = models.PositiveIntegerField(null=True, blank=True)
     interpreter_id = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -188,6 +188,40 @@ def test_time_queued_behind_other_jobs_of_a_map_is_not_a_cost() -> None:
     assert chosen.auto.reason.startswith("auto: interpreters, 1.6x inline")
 
 
+def test_what_batches_cost_the_workers_outranks_the_jobs_own_run_times() -> None:
+    """Processes run each job faster here, but their batches cost more worker time per
+    job (the host's encoding and transfer share the cores): interpreters win."""
+    set_flag(flag_name(ECHO), mode="auto", everyone=True)
+    logged(ECHO, "inline", 3000, 10.0, worker_ms=10.5)
+    logged(ECHO, "interpreters", 3000, 12.0, wait_ms=0.5, worker_ms=13.0)
+    logged(ECHO, "processes", 3000, 9.0, wait_ms=0.2, worker_ms=16.0)
+
+    chosen = policy(3000)
+
+    assert chosen.mode is ExecutorMode.INTERPRETERS
+    # 10.5 ms inline against 13.0 / 2 workers.
+    assert chosen.auto.reason.startswith("auto: interpreters, 1.6x inline")
+
+
+def test_a_map_logs_each_groups_worker_time_per_job() -> None:
+    set_flag(flag_name(ECHO), mode="interpreters", everyone=True, min_task_size=10)
+    jobs = [CpuJob(ECHO, {"n": n}, size=5 if n < 2 else 50) for n in range(6)]
+
+    get_cpu_port().map(jobs)
+
+    rows = list(DispatchLog.objects.values_list("mode_used", "worker_ms_per_job"))
+    by_mode: dict[str, set[float | None]] = {}
+    for mode, worker_ms in rows:
+        by_mode.setdefault(mode, set()).add(worker_ms)
+    assert sorted(mode for mode, _ in rows) == ["inline"] * 2 + ["interpreters"] * 4
+    # One figure per group, shared by its jobs.
+    (inline_ms,), (pool_ms,) = by_mode["inline"], by_mode["interpreters"]
+    assert inline_ms is not None
+    assert pool_ms is not None
+    assert inline_ms > 0
+    assert pool_ms > 0
+
+
 def test_auto_choice_is_a_dispatch_not_a_fallback_and_an_override_is_one() -> None:
     set_flag(flag_name(ECHO), mode="auto", everyone=True)
     favour_interpreters_at_3000()

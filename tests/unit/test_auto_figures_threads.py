@@ -28,8 +28,8 @@ def test_threads_planning_while_the_figures_expire_all_get_the_favoured_mode(
             reads.append(workload)
         return WorkloadFigures(
             log={
-                (BAND.index, ExecutorMode.INLINE): [(10.0, 0.0)] * 30,
-                (BAND.index, ExecutorMode.INTERPRETERS): [(12.0, 0.5)] * 30,
+                (BAND.index, ExecutorMode.INLINE): [(10.0, 0.0, None)] * 30,
+                (BAND.index, ExecutorMode.INTERPRETERS): [(12.0, 0.5, None)] * 30,
             }
         )
 

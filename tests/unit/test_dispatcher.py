@@ -247,6 +247,38 @@ def test_map_runs_its_groups_at_the_same_time_and_concludes_them_in_its_own_thre
     assert r.sink.batches == 1
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each reading of the dispatcher's clock is 10 ms after the one before."""
+    ticks = iter(range(10**6))
+    monkeypatch.setattr("interp_exec.core.dispatcher.perf_counter", lambda: next(ticks) / 100)
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize(("jobs", "worker_ms"), [(4, 5.0), (1, 10.0)])
+def test_a_pool_groups_worker_time_is_its_wall_time_times_busy_workers_per_job(
+    jobs: int, worker_ms: float
+) -> None:
+    r = rig()  # a pool of 2: 4 jobs keep both busy, 1 job only one
+
+    r.port.map([job(size=10 + n) for n in range(jobs)])
+
+    completed = [f for e, f in r.sink.events if e == tracing.COMPLETE]
+    assert [f["worker_ms_per_job"] for f in completed] == [worker_ms] * jobs
+
+
+@pytest.mark.usefixtures("clock")
+def test_inline_jobs_cost_one_worker_and_a_stream_spreads_each_interval_over_its_batch() -> None:
+    r = rig(min_task_size=5)
+
+    r.port.map([job(size=1), job(size=2)])
+    list(r.port.stream([("a", job(size=10)), ("b", job(size=11))]))
+
+    completed = [f["worker_ms_per_job"] for e, f in r.sink.events if e == tracing.COMPLETE]
+    # Inline: 10 ms for 2 jobs on 1 worker. Stream: one job in flight per 10 ms interval.
+    assert completed == [5.0, 5.0, 10.0, 10.0]
+
+
 def test_stream_runs_jobs_for_the_first_pool_and_the_rest_where_they_go() -> None:
     r = rig(min_task_size=5)
     jobs = [("a", job(size=10)), ("b", job(size=1)), ("c", CpuJob("nope", {})), ("d", job(20))]
