@@ -124,7 +124,7 @@ class CpuDispatcher:
         self, route: tuple[ExecutorMode, int], planned: list[_Planned]
     ) -> tuple[list[RunResult], float]:
         started = perf_counter()
-        results = self._execute(route, planned)
+        results = self._adapters.adapter(*route).execute_all([p.prepared for p in planned])
         mode, workers = route
         busy = 1 if mode is ExecutorMode.INLINE else min(workers, len(planned))
         return results, _worker_ms_per_job(perf_counter() - started, len(planned), busy)
@@ -237,9 +237,6 @@ class CpuDispatcher:
                 routine=route.small_job,
             )
         return _Planned(index, prepared, policy, route)
-
-    def _execute(self, route: tuple[ExecutorMode, int], planned: list[_Planned]) -> list[RunResult]:
-        return self._adapters.adapter(*route).execute_all([p.prepared for p in planned])
 
     def _run_group(
         self, mode: ExecutorMode, max_workers: int, planned_jobs: list[_Planned]
