@@ -6,13 +6,12 @@ documents and supplies every other value, so the defaults live in one place.
 
 from typing import Any
 
-from episodic_site.env import env_bool, env_float, env_int, env_list, env_str
+from episodic_site.env import env_bool, env_float, env_int, env_str
 
 
 def interp_exec_settings() -> dict[str, Any]:
     """The ``INTERP_EXEC`` keys that the environment sets, parsed and checked."""
     from_env: dict[str, Any] = {
-        "WORKLOADS": env_list("INTERP_EXEC_WORKLOADS", None),
         # Checked by interp_exec itself, which owns the list of modes.
         "DEFAULT_MODE": env_str("INTERP_EXEC_DEFAULT_MODE", None),
         "MIN_TASK_SIZE": env_int("INTERP_EXEC_MIN_TASK_SIZE", None, minimum=0),
@@ -30,7 +29,7 @@ def interp_exec_settings() -> dict[str, Any]:
         ),
         "MAX_QUEUED_PER_USER": env_int("INTERP_EXEC_MAX_QUEUED_PER_USER", None, minimum=0),
         "OTEL_SPANS": env_bool("INTERP_EXEC_OTEL_SPANS", None),
-        # Checked against its upper bound (1) by interp_exec.auto_figures.
+        # Checked against its upper bound (1) by interp_exec.routing.auto_figures.
         "AUTO_EXPLORE_SHARE": env_float("INTERP_EXEC_AUTO_EXPLORE_SHARE", None, minimum=0),
         "AUTO_WINDOW": env_int("INTERP_EXEC_AUTO_WINDOW", None, minimum=1),
         "AUTO_MIN_JOBS": env_int("INTERP_EXEC_AUTO_MIN_JOBS", None, minimum=1),

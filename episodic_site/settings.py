@@ -23,6 +23,7 @@ from episodic_site.interp_exec_env import interp_exec_settings
 from episodic_site.log_config import LOG_FORMATS, configure_logging
 from episodic_site.private_files import private_directory, private_sqlite_database
 from episodic_site.secret_key import load_or_create_secret_key
+from episodic_site.workloads import MODULES as EPISODIC_WORKLOADS
 from interp_exec.core.conf import DEFAULTS as INTERP_EXEC_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # files) goes here, readable by this account only; it is git-ignored.
 VAR_DIR = private_directory(BASE_DIR / "var")
 # Every process writes its Prometheus figures here and /metrics/ adds them up
-# (interp_exec.metrics). prometheus_client reads the variable when the first
+# (interp_exec.contrib.metrics.definitions). prometheus_client reads the variable when the first
 # metric is made, so it is set here, before anything imports it; worker
 # processes inherit it.
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(
@@ -140,14 +141,11 @@ WAFFLE_FLAG_MODEL = "interp_exec.ExecutorFlag"
 
 # --- CPU execution (interp_exec) --------------------------------------------
 
-# Only what INTERP_EXEC_* variables set; interp_exec.core.conf.DEFAULTS has the rest.
-# The site routes by the admin-managed flags and keeps a DispatchLog row per dispatch.
+# Episodic's workloads and those INTERP_EXEC_WORKLOADS adds, then what other
+# INTERP_EXEC_* variables set; interp_exec.conf.DEFAULTS has the rest (flags route
+# jobs, and every dispatch is logged and counted, by default).
 INTERP_EXEC = {
-    "POLICY_SOURCE": "interp_exec.flag_policy.policy_from_flags",
-    "EVENT_SINKS": [
-        "interp_exec.dispatch_log_sink.record_dispatch_event",
-        "interp_exec.metrics_sink.record_metrics_event",
-    ],
+    "WORKLOADS": [*EPISODIC_WORKLOADS, *env_list("INTERP_EXEC_WORKLOADS", [])],
     **interp_exec_settings(),
 }
 
@@ -171,7 +169,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_rate("EPISODIC_API_RATE", "120/minute")},
-    "DEFAULT_PARSER_CLASSES": ["interp_exec.api.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["interp_exec.contrib.api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -180,7 +178,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-# The largest request body the API reads (interp_exec.api.parsers): twice the
+# The largest request body the API reads (interp_exec.contrib.api.parsers): twice the
 # site's payload limit leaves room for a pretty-printed payload and its envelope.
 API_MAX_BODY_BYTES = env_int(
     "EPISODIC_API_MAX_BODY_BYTES",

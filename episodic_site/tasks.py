@@ -11,7 +11,7 @@ from typing import Any
 
 from django.tasks import task
 
-from interp_exec.core.workloads.transcript import readability
+from episodic_site.workloads.transcript import readability
 
 
 @task

@@ -54,12 +54,12 @@ def main() -> None:
     from django.test.utils import override_settings
 
     from interp_exec import CpuJob, get_cpu_port
-    from interp_exec.auto_figures import auto_figures
     from interp_exec.bench.harness import default_workloads
     from interp_exec.core.domain.size_bands import band_of
     from interp_exec.core.wiring import policy_for
     from interp_exec.core.workloads import get_workload
-    from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
+    from interp_exec.routing.auto_figures import auto_figures
+    from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workload", action="append", dest="workloads")
@@ -93,7 +93,7 @@ def main() -> None:
             for factor in factors:
                 size = max(1, round(threshold * factor))
                 jobs = [
-                    CpuJob(workload.name, workload.sample(size, seed), size=size)
+                    CpuJob(workload.name, workload.sample_payload(size, seed), size=size)
                     for seed in range(args.jobs)
                 ]
                 for mode in FIXED:  # untimed: fills the log, warms the pools
@@ -141,8 +141,8 @@ def main() -> None:
 
 
 def set_flag(name: str, **fields: object) -> None:
-    from interp_exec.flag_snapshot import forget_flags
     from interp_exec.models import ExecutorFlag
+    from interp_exec.routing.flag_snapshot import forget_flags
 
     flag, _ = ExecutorFlag.objects.get_or_create(name=name, defaults={"superusers": False})
     for field, value in fields.items():
@@ -154,7 +154,7 @@ def set_flag(name: str, **fields: object) -> None:
 def decision_overhead(workload: str, runs: int) -> None:
     """The flag policy for one keyed job, under a fixed-mode flag and under auto."""
     from interp_exec import CpuJob
-    from interp_exec.flag_policy import flag_name, policy_from_flags
+    from interp_exec.routing.flag_policy import flag_name, policy_from_flags
 
     job = CpuJob(workload, None, size=20_000, rollout_key="0b6f1c3e-job")
     per_job: dict[str, float] = {}

@@ -45,7 +45,7 @@ def main() -> None:
     load_configured_workloads()
     workload = get_workload(args.workload)
     jobs = [
-        CpuJob(workload.name, workload.sample(args.size, s), size=args.size)
+        CpuJob(workload.name, workload.sample_payload(args.size, s), size=args.size)
         for s in range(args.jobs)
     ]
     core = {"MIN_TASK_SIZE": args.size + 1, "POLICY_SOURCE": None, "EVENT_SINKS": []}

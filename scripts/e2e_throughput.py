@@ -336,8 +336,8 @@ def run_once(
 
 def set_mode(mode: str) -> None:
     """Route every job of the workload to ``mode`` (saving clears the flag from the cache)."""
-    from interp_exec.flag_policy import flag_name
     from interp_exec.models import ExecutorFlag
+    from interp_exec.routing.flag_policy import flag_name
 
     flag = ExecutorFlag.objects.get(name=flag_name(WORKLOAD))
     flag.everyone = True
@@ -435,7 +435,7 @@ def payloads(size: int, jobs: int) -> list[Any]:
     from interp_exec.core.workloads import get_workload, load_configured_workloads
 
     load_configured_workloads()
-    sample = get_workload(WORKLOAD).sample
+    sample = get_workload(WORKLOAD).sample_payload
     return [sample(size, seed) for seed in range(jobs)]
 
 

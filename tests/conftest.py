@@ -16,7 +16,7 @@ from django.test import override_settings
 
 import tests.workload_fixtures  # noqa: F401 - registers the tests.* workloads for every suite
 from interp_exec.core.workloads import load_configured_workloads
-from interp_exec.flag_snapshot import forget_flags
+from interp_exec.routing.flag_snapshot import forget_flags
 from tests.bench.figures import fake_harness  # noqa: F401 - a fixture of the bench and guard suites
 
 TESTS = Path(__file__).resolve().parent

@@ -19,12 +19,12 @@ def test_a_workload_module_that_cannot_import_is_an_error(settings: Any) -> None
 def test_a_bad_sink_or_policy_path_is_an_error(settings: Any) -> None:
     settings.INTERP_EXEC = {
         **settings.INTERP_EXEC,
-        "POLICY_SOURCE": "interp_exec.flag_policy.no_such_policy",
+        "POLICY_SOURCE": "interp_exec.routing.flag_policy.no_such_policy",
         "EVENT_SINKS": ["no_such_package.sink"],
     }
     errors = check_interp_exec_settings(None)
     assert [e.id for e in errors] == ["interp_exec.E002", "interp_exec.E002"]
-    assert "interp_exec.flag_policy.no_such_policy" in errors[0].msg
+    assert "interp_exec.routing.flag_policy.no_such_policy" in errors[0].msg
     assert "no_such_package.sink" in errors[1].msg
 
 

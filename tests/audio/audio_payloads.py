@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from interp_exec.core.workloads.pcm import make_speech_like_pcm
+from episodic_site.workloads.pcm import make_speech_like_pcm
 
 
 def payload(channels: Sequence[Sequence[int]], sample_rate: int) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from episodic_site.workloads.loudness import CHANNEL_WEIGHTS, integrated_loudness, k_weighting
+from episodic_site.workloads.pcm import make_speech_like_pcm
 from interp_exec import CpuJob, ExecutorMode, JobStatus, get_cpu_port
-from interp_exec.core.workloads.loudness import CHANNEL_WEIGHTS, integrated_loudness, k_weighting
-from interp_exec.core.workloads.pcm import make_speech_like_pcm
 from tests.audio.audio_payloads import faded, payload, sine, speech_like
 
 # ITU-R BS.1770-4, tables 1 and 2: the 48 kHz coefficients (b0, b1, b2, a1, a2).

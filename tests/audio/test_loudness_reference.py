@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from interp_exec.core.workloads.loudness import integrated_loudness
-from interp_exec.core.workloads.wav import read_wav
+from episodic_site.workloads.loudness import integrated_loudness
+from episodic_site.workloads.wav import read_wav
 from tests.audio.audio_payloads import faded, sine
 from tests.audio.reference_tools import ffmpeg_ebur128, sox, speak
 

@@ -3,7 +3,7 @@ Nyquist frequency, frequencies are the payload's, channels are mixed down."""
 
 import pytest
 
-from interp_exec.core.workloads.spectrum import band_edges, band_energies
+from episodic_site.workloads.spectrum import band_edges, band_energies
 from tests.audio.audio_payloads import payload, sine
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from episodic_site.workloads.wav import read_wav
 from interp_exec.core.domain import InvalidInput
-from interp_exec.core.workloads.wav import read_wav
 from tests.audio.reference_tools import sox
 from tests.audio.wav_builder import FLOAT, Header, chunk, riff, wav_file
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from interp_exec.core.workloads.pcm import decode_pcm16
-from interp_exec.core.workloads.wav import read_wav
+from episodic_site.workloads.pcm import decode_pcm16
+from episodic_site.workloads.wav import read_wav
 from tests.audio.reference_tools import run_tool, sox
 
 PLAIN, FLOAT, EXTENSIBLE = 0x0001, 0x0003, 0xFFFE

@@ -11,9 +11,9 @@ import wave
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from episodic_site.workloads.pcm import decode_pcm16
+from episodic_site.workloads.wav import read_wav
 from interp_exec.core.domain import InvalidInput
-from interp_exec.core.workloads.pcm import decode_pcm16
-from interp_exec.core.workloads.wav import read_wav
 from tests.audio.wav_builder import FLOAT, PCM, Header, chunk, wav_file
 
 LAYOUTS = [(PCM, 8), (PCM, 16), (PCM, 24), (PCM, 32), (FLOAT, 32), (FLOAT, 64)]

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from interp_exec.auto_figures import auto_figures
+from interp_exec.routing.auto_figures import auto_figures
 
 
 @pytest.fixture(autouse=True)

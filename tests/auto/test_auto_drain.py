@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.task_queue.drain import run_cpu_job
 from tests.auto.logged import logged
 from tests.factories import job_records

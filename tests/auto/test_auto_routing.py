@@ -10,11 +10,11 @@ from waffle.models import Switch
 
 from interp_exec import CpuJob, get_cpu_port
 from interp_exec.core.domain import ExecutorMode
-from interp_exec.core.wiring import pool_for, workload_pools
+from interp_exec.core.pool_planning import pool_for, workload_pools
 from interp_exec.core.workloads import get_workload
-from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name, policy_from_flags
-from interp_exec.flag_snapshot import forget_flags
 from interp_exec.models import DispatchLog
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name, policy_from_flags
+from interp_exec.routing.flag_snapshot import forget_flags
 from tests.auto.logged import logged
 from tests.bench.figures import figures, stored_run
 from tests.event_recorder import RECORDED_EVENTS
@@ -136,7 +136,9 @@ def test_a_real_dispatch_on_auto_returns_what_inline_returns() -> None:
     favour_interpreters_at_3000(READABILITY)
     workload = get_workload(READABILITY)
     jobs = [
-        CpuJob(READABILITY, workload.sample(3000, seed), size=3000, rollout_key=f"job-{seed}")
+        CpuJob(
+            READABILITY, workload.sample_payload(3000, seed), size=3000, rollout_key=f"job-{seed}"
+        )
         for seed in range(12)
     ]
 

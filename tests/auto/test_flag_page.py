@@ -5,8 +5,8 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.models import ExecutorFlag
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 from tests.auto.logged import logged
 from tests.flag_helpers import change_form_data, set_flag
 

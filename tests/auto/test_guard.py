@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 
 from interp_exec.bench.guard import guard_decisions
 from interp_exec.bench.harness import ModeResult
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import BenchmarkRun, ExecutorFlag
+from interp_exec.routing.flag_policy import flag_name
 from tests.bench.figures import figures
 from tests.flag_helpers import set_flag
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from episodic_site.workloads import MODULES as SITE_WORKLOADS
 from interp_exec.core.adapters.base import ExecutionAdapter
 from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
 from interp_exec.core.workloads import load_workload_modules
@@ -15,7 +16,7 @@ from tests.event_recorder import RECORDED_EVENTS
 @pytest.fixture(autouse=True)
 def port_settings() -> Iterator[list[tuple[str, dict[str, Any]]]]:
     """Route every job to the mode asked for: no size threshold, events recorded."""
-    load_workload_modules()
+    load_workload_modules(SITE_WORKLOADS)
     RECORDED_EVENTS.clear()
     with override_settings(
         INTERP_EXEC={

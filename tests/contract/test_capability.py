@@ -16,15 +16,15 @@ REFUSAL = "does not support loading in subinterpreters"
 
 
 def test_probe_accepts_pure_python_modules() -> None:
-    verdict = probe_imports(["json", "interp_exec.core.workloads.transcript"])
+    verdict = probe_imports(["json", "episodic_site.workloads.transcript"])
     assert verdict.interpreter_safe
     assert verdict.reason == ""
 
 
 def test_probe_refuses_numpy_and_names_module_and_error() -> None:
-    verdict = probe_imports(["interp_exec.core.workloads.spectrum"])
+    verdict = probe_imports(["episodic_site.workloads.spectrum"])
     assert not verdict.interpreter_safe
-    assert "import interp_exec.core.workloads.spectrum fails in a subinterpreter" in verdict.reason
+    assert "import episodic_site.workloads.spectrum fails in a subinterpreter" in verdict.reason
     assert f"ImportError: module numpy._core._multiarray_umath {REFUSAL}" in verdict.reason
 
 
@@ -46,8 +46,8 @@ def test_verdicts_are_cached_per_workload(monkeypatch: pytest.MonkeyPatch) -> No
     workload = get_workload("transcript.readability")
     assert probe.verdict(workload).interpreter_safe
     assert probe.verdict(workload).interpreter_safe
-    assert calls == [["interp_exec.core.workloads.transcript"]]
-    assert probe.safe_modules() == ("interp_exec.core.workloads.transcript",)
+    assert calls == [["episodic_site.workloads.transcript"]]
+    assert probe.safe_modules() == ("episodic_site.workloads.transcript",)
 
 
 def test_a_workload_declared_unsafe_is_never_probed() -> None:
@@ -59,13 +59,13 @@ def test_a_workload_declared_unsafe_is_never_probed() -> None:
 def test_numpy_workload_is_refused_by_the_probe_and_runs_in_processes(
     port_settings: list[tuple[str, dict[str, Any]]],
 ) -> None:
-    job = CpuJob("audio.spectrum", get_workload("audio.spectrum").sample(500, 3), size=500)
+    job = CpuJob("audio.spectrum", get_workload("audio.spectrum").sample_payload(500, 3), size=500)
     outcome = get_cpu_port("interpreters").run(job)
     assert [event for event, _ in port_settings] == ["cpu.fallback", "cpu.complete"]
     assert outcome.status is JobStatus.OK
     assert outcome.mode_requested == "interpreters"
     assert outcome.mode_used == "processes"
-    assert "import interp_exec.core.workloads.spectrum fails in a subinterpreter" in (
+    assert "import episodic_site.workloads.spectrum fails in a subinterpreter" in (
         outcome.fallback_reason
     )
     assert outcome.value == get_cpu_port("inline").run(job).value
@@ -73,7 +73,7 @@ def test_numpy_workload_is_refused_by_the_probe_and_runs_in_processes(
 
 def test_numpy_workload_runs_inline_when_processes_are_disabled(settings: Any) -> None:
     settings.INTERP_EXEC = {**settings.INTERP_EXEC, "PROCESSES_ENABLED": False}
-    job = CpuJob("audio.spectrum", get_workload("audio.spectrum").sample(100, 3), size=100)
+    job = CpuJob("audio.spectrum", get_workload("audio.spectrum").sample_payload(100, 3), size=100)
     outcome = get_cpu_port("interpreters").run(job)
     assert outcome.status is JobStatus.OK
     assert outcome.mode_used == "inline"

@@ -22,7 +22,7 @@ ROUNDS = 20
 
 
 def sample_job(workload: str, size: int, seed: int = 1) -> CpuJob:
-    return CpuJob(workload, get_workload(workload).sample(size, seed), size=size)
+    return CpuJob(workload, get_workload(workload).sample_payload(size, seed), size=size)
 
 
 @pytest.fixture(params=MODES, ids=str)

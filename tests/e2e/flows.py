@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
-from interp_exec.flag_policy import flag_name
+from interp_exec.routing.flag_policy import flag_name
 
 JOB_PAGE = re.compile(r"/cpu/jobs/[0-9a-f-]{36}/$")
 

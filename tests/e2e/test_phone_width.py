@@ -49,7 +49,7 @@ def jobs(admin_user: User) -> dict[str, CpuJobRecord]:
         mode_requested="interpreters",
         mode_used="processes",
         fallback_reason=(
-            "not interpreter-safe: import interp_exec.core.workloads.spectrum fails in a "
+            "not interpreter-safe: import episodic_site.workloads.spectrum fails in a "
             "subinterpreter (ImportError: module numpy._core._multiarray_umath does not "
             "support loading in subinterpreters)"
         ),

@@ -10,7 +10,8 @@ from waffle.models import Switch
 from waffle.testutils import override_flag, override_switch
 
 from interp_exec import CpuJob, get_cpu_port
-from interp_exec.flag_policy import (
+from interp_exec.models import DispatchLog, ExecutorFlag
+from interp_exec.routing.flag_policy import (
     DEFAULT_FLAG,
     KILL_SWITCH,
     ensure_workload_flags,
@@ -19,7 +20,6 @@ from interp_exec.flag_policy import (
     policy_from_flags,
     rollout_bucket,
 )
-from interp_exec.models import DispatchLog, ExecutorFlag
 from tests.flag_helpers import set_flag
 
 ECHO = flag_name("tests.echo")
@@ -149,7 +149,7 @@ def test_staff_rule_applies_to_jobs_by_staff_only() -> None:
 
 @override_settings(
     INTERP_EXEC={
-        "POLICY_SOURCE": "interp_exec.flag_policy.policy_from_flags",
+        "POLICY_SOURCE": "interp_exec.routing.flag_policy.policy_from_flags",
         "MIN_TASK_SIZE": 11,
         "MAX_PAYLOAD_BYTES": 12_000,
         "TIMEOUT_S": 13.0,

@@ -1,5 +1,5 @@
 """Each process routes by its snapshot of the flags, and sees another process's change
-once the shared version token says so (``interp_exec.flag_snapshot``)."""
+once the shared version token says so (``interp_exec.routing.flag_snapshot``)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 
 from interp_exec.core.domain import CpuJob, ExecutorMode
-from interp_exec.flag_policy import flag_name, policy_from_flags
-from interp_exec.flag_snapshot import VERSION_KEY, current_flags
 from interp_exec.models import ExecutorFlag
+from interp_exec.routing.flag_policy import flag_name, policy_from_flags
+from interp_exec.routing.flag_snapshot import VERSION_KEY, current_flags
 from tests.flag_helpers import set_flag
 
 ECHO = flag_name("tests.echo")

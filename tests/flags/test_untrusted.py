@@ -8,7 +8,7 @@ from waffle.testutils import override_switch
 
 from interp_exec import CpuJob, get_cpu_port
 from interp_exec.core.domain import ExecutorMode
-from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name, policy_from_flags
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name, policy_from_flags
 from tests.flag_helpers import set_flag
 
 

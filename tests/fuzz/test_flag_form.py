@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from interp_exec.core.domain import ExecutorMode
 from interp_exec.core.workloads import load_configured_workloads
-from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.models import ExecutorFlag
 from interp_exec.models.flags import MAX_POOL_WORKERS
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 from tests.flag_helpers import change_form_data
 from tests.fuzz.strategies import FUZZ, bad_whole_number, none_of, not_a_number
 

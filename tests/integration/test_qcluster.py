@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
+from interp_exec.routing.flag_policy import flag_name
 from tests.flag_helpers import change_form_data
 from tests.qcluster import QCluster, wait_out_flag_refresh
 

@@ -1,16 +1,16 @@
 """A worker's heartbeat carries its pools' load and its memory to the Workers page."""
 
 from interp_exec.core.adapters.pool_observers import report_pool_load
-from interp_exec.process_gauges import GAUGE_OBSERVER
+from interp_exec.ops.worker_heartbeat import PoolLoad, beat, read_heartbeats
 from interp_exec.task_queue.job_claims import worker_name
-from interp_exec.worker_heartbeat import PoolLoad, beat, read_heartbeats
+from interp_exec.telemetry.process_load import POOL_LOAD
 
 POOL_ID = -1  # no real pool has a negative id()
 
 
 def test_a_beat_says_how_busy_each_pool_is_and_how_much_memory_the_worker_holds() -> None:
     # Pools other tests left in this process count too: the beat adds up a mode's pools.
-    size, busy = GAUGE_OBSERVER.loads().get("interpreters", (0, 0))
+    size, busy = POOL_LOAD.loads().get("interpreters", (0, 0))
     report_pool_load(POOL_ID, "interpreters", 4, 3)
     try:
         beat()

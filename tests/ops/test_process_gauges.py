@@ -17,7 +17,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
-from interp_exec import CpuJob, get_cpu_port, process_gauges
+from interp_exec import CpuJob, get_cpu_port
+from interp_exec.contrib.metrics import process_gauges
 from interp_exec.core.wiring import policy_for
 from tests.ops.conftest import scrape, value
 

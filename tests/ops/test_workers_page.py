@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.models import CpuJobRecord, JobRecordStatus
-from interp_exec.worker_heartbeat import HEARTBEAT_S, MISSED_BEATS
+from interp_exec.ops.worker_heartbeat import HEARTBEAT_S, MISSED_BEATS
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 from tests.flag_helpers import set_flag
 from tests.qcluster import QCluster, running_qcluster
 

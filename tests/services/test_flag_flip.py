@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
+from interp_exec.routing.flag_policy import flag_name
 from tests.flag_helpers import set_flag
 from tests.qcluster import wait_out_flag_refresh
 from tests.services.conftest import COMMITTING_DB, StartCluster

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from health_check.exceptions import ServiceUnavailable
 
-from interp_exec.health_checks import LiveCluster
+from interp_exec.contrib.health.checks import LiveCluster
 from tests.private_servers import (
     PrivatePostgres,
     PrivateRedis,

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.task_queue.sweep import sweep_expired_jobs
 from tests.flag_helpers import set_flag

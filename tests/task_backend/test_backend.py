@@ -22,10 +22,10 @@ from django.tasks.signals import task_enqueued, task_finished, task_started
 from django.test import override_settings
 from django.utils import timezone
 
+from episodic_site.workloads.transcript import readability
 from interp_exec.core.domain import PayloadTooLarge
-from interp_exec.core.workloads.transcript import readability
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobPayload, CpuJobRecord, DispatchLog, ExecutorFlag
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_backend import CpuTaskBackend
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, claim_queued, worker_name

@@ -9,8 +9,8 @@ import pytest
 from django.tasks import TaskResult, TaskResultStatus
 from django.utils import timezone
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord, DispatchLog
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.sweep import sweep_expired_jobs
 from tests.flag_helpers import set_flag
 from tests.qcluster import QCluster, running_qcluster, wait_out_flag_refresh

@@ -4,8 +4,8 @@ run, by what it raised, and the worker goes on to the next job."""
 import pytest
 from django_q.exceptions import TimeoutException
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.drain import run_cpu_job
 from tests.factories import job_record
 from tests.flag_helpers import set_flag

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.exceptions import TimeoutException
 
-from interp_exec.core.conf import lease_duration, task_queue_timeout_s
 from interp_exec.core.domain import JobStatus
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
 from interp_exec.task_queue import drain
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, finish_many
+from interp_exec.task_queue.leases import lease_duration, task_queue_timeout_s
 from tests.concurrency import at_once
 from tests.factories import job_record
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import OrmQ, Schedule
 
-from interp_exec.core.conf import lease_duration, queued_grace
 from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.task_queue import sweep
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, this_host, worker_name
+from interp_exec.task_queue.leases import lease_duration, queued_grace
 from interp_exec.task_queue.sweep import (
     SWEEP_TASK,
     ensure_sweep_schedule,

@@ -7,10 +7,11 @@ import pytest
 import structlog
 from django_q.signals import post_spawn
 
-from interp_exec import receivers, worker_heartbeat
-from interp_exec.core import wiring
+from interp_exec import receivers
+from interp_exec.core import pool_planning
 from interp_exec.core.adapters.pool import PoolAdapter
-from interp_exec.flag_policy import DEFAULT_FLAG, flag_name
+from interp_exec.ops import worker_heartbeat
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.task_queue.job_claims import this_host
 from tests.factories import job_record
 from tests.flag_helpers import set_flag
@@ -58,7 +59,7 @@ def test_a_failed_warm_up_is_logged_and_the_worker_carries_on(
     def broken() -> None:
         raise RuntimeError("no interpreters today")
 
-    monkeypatch.setattr(wiring, "warm_up", broken)
+    monkeypatch.setattr(pool_planning, "warm_up", broken)
 
     with structlog.testing.capture_logs() as logs:
         responses = post_spawn.send(sender="django_q", proc_name="Process-2")

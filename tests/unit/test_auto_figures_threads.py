@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.test import override_settings
 
-from interp_exec import auto_figures as figures_module
-from interp_exec.auto_figures import AutoFigures, WorkloadFigures
 from interp_exec.core.domain import ExecutorMode
 from interp_exec.core.domain.size_bands import band_of
+from interp_exec.routing import auto_figures as figures_module
+from interp_exec.routing.auto_figures import AutoFigures, WorkloadFigures
 from tests.concurrency import at_once
 
 BAND = band_of(3000)

@@ -9,15 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from episodic_site.workloads import MODULES as SITE_WORKLOADS
+from episodic_site.workloads.audio_inputs import samples_per_channel
+from episodic_site.workloads.dedupe_inputs import documents_from_files, documents_from_text
+from episodic_site.workloads.subtitles import parse_srt, parse_vtt
+from episodic_site.workloads.text_files import decode_text_file
+from episodic_site.workloads.transcript import count_words, readability
+from episodic_site.workloads.transcript_inputs import transcript_from_files
 from interp_exec.core.domain import InvalidInput
 from interp_exec.core.domain.inputs import FileUpload, InputFile
 from interp_exec.core.workloads import get_workload, load_workload_modules
-from interp_exec.core.workloads.audio_inputs import samples_per_channel
-from interp_exec.core.workloads.dedupe_inputs import documents_from_files, documents_from_text
-from interp_exec.core.workloads.subtitles import parse_srt, parse_vtt
-from interp_exec.core.workloads.text_files import decode_text_file
-from interp_exec.core.workloads.transcript import count_words, readability
-from interp_exec.core.workloads.transcript_inputs import transcript_from_files
 
 SRT = """1
 00:00:01,000 --> 00:00:04,500
@@ -250,7 +251,7 @@ def test_dedupe_needs_two_documents_and_names_an_empty_file() -> None:
 
 
 def test_an_upload_declaration_checks_count_and_suffix_before_parsing() -> None:
-    load_workload_modules()
+    load_workload_modules(SITE_WORKLOADS)
     upload = get_workload("transcript.readability").inputs.upload  # type: ignore[union-attr]
     assert isinstance(upload, FileUpload)
 
@@ -274,7 +275,7 @@ def test_audio_size_is_samples_per_channel_read_from_the_base64_length(
 
 
 def test_sizes_outside_one_to_the_most_are_refused_with_the_unit() -> None:
-    load_workload_modules()
+    load_workload_modules(SITE_WORKLOADS)
     inputs = get_workload("transcript.readability").inputs
     assert inputs is not None
 

@@ -17,8 +17,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobPayload, CpuJobRecord
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
 from tests.flag_helpers import set_flag

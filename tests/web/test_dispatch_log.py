@@ -8,8 +8,8 @@ from django.test import Client
 
 from interp_exec import CpuJob, JobOutcome, get_cpu_port
 from interp_exec.admin.dispatch_summary import ModeSummary, percentile, summarize
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import DispatchLog
+from interp_exec.routing.flag_policy import flag_name
 from tests.flag_helpers import set_flag
 
 CHANGELIST = "/admin/interp_exec/dispatchlog/"

@@ -13,8 +13,8 @@ from waffle.testutils import override_switch
 
 from interp_exec import CpuJob, get_cpu_port
 from interp_exec.admin.flags import ExecutorFlagAdmin
-from interp_exec.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from interp_exec.models import ExecutorFlag
+from interp_exec.routing.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name
 from tests.flag_helpers import change_form_data, set_flag
 
 ECHO = flag_name("tests.echo")

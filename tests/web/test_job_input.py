@@ -19,8 +19,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.html import escape
 from django_q.models import OrmQ
 
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobPayload, CpuJobRecord
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.web.uploads import LimitedUploadHandler
 from interp_exec.web.views import job_input
 from tests.audio.wav_builder import Header, chunk, riff, wav_file

@@ -15,8 +15,8 @@ from django_q.models import OrmQ
 import interp_exec
 from interp_exec.core.domain import PayloadTooLarge
 from interp_exec.core.workloads import get_workload
-from interp_exec.flag_policy import flag_name
 from interp_exec.models import CpuJobRecord
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue import queueing
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE, queue_cpu_job
@@ -145,7 +145,7 @@ def test_a_huge_payload_is_refused_without_being_built(monkeypatch: pytest.Monke
 
     def counting_sample(size: int, seed: int) -> Any:
         sizes.append(size)
-        return real.sample(size, seed)
+        return real.sample_payload(size, seed)
 
     monkeypatch.setattr(
         queueing, "get_workload", lambda name: dataclasses.replace(real, sample=counting_sample)

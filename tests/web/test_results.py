@@ -13,10 +13,10 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from episodic_site.result_presenters import grade_meaning, pace_meaning, reading_ease_meaning
 from interp_exec.models import CpuJobPayload, CpuJobRecord
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
-from interp_exec.web.results import grade_meaning, pace_meaning, reading_ease_meaning
 from tests.audio.wav_builder import Header, wav_file
 
 

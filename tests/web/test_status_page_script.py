@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from interp_exec.flag_policy import flag_name
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
 from tests.flag_helpers import set_flag

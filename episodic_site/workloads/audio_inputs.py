@@ -1,0 +1,79 @@
+"""The WAV upload both audio workloads take, declared once for both.
+
+It lives beside them, not in their decorators, because decoding float WAVs uses
+numpy: ``loudness`` must import nothing a subinterpreter cannot load, or the
+probe would send it to processes. Subinterpreters never import this module: it
+registers no workload of its own.
+
+``read_wav`` (wav.py) decodes the file into their payload (``sample_rate``,
+``channels``, ``pcm16_b64``); a job's size is its samples per channel, the unit
+their ``min_task_size`` is in. A payload given whole (the API) is checked here as
+the workloads would check it, so a bad one is refused before it is queued.
+"""
+
+import base64
+import binascii
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from episodic_site.workloads import loudness, spectrum  # noqa: F401 - registers both
+from episodic_site.workloads.pcm import (
+    MAX_CHANNELS,
+    MAX_SAMPLE_RATE,
+    MIN_SAMPLE_RATE,
+    SAMPLE_RATE,
+)
+from episodic_site.workloads.wav import read_wav
+from interp_exec.core.domain.errors import InvalidInput
+from interp_exec.core.domain.inputs import FileUpload, InputFile, WorkloadInputs
+from interp_exec.core.workloads.registry import declare_inputs
+
+
+def audio_from_files(files: Sequence[InputFile]) -> dict[str, Any]:
+    (file,) = files
+    try:
+        return read_wav(io.BytesIO(file.content))
+    except InvalidInput as exc:
+        raise InvalidInput(f"{file.name}: {exc}") from None
+
+
+def samples_per_channel(payload: Any) -> int:
+    """An audio payload's size, after the checks the workloads would fail it on."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("pcm16_b64"), str):
+        raise InvalidInput('an audio payload is an object with "pcm16_b64": base64 text')
+    channels = _whole_number(payload, "channels", 1, 1, MAX_CHANNELS)
+    _whole_number(payload, "sample_rate", SAMPLE_RATE, MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)
+    try:
+        pcm_bytes = len(base64.b64decode(payload["pcm16_b64"], validate=True))
+    except binascii.Error:
+        raise InvalidInput("pcm16_b64 is not base64 text") from None
+    frame = 2 * channels
+    if pcm_bytes % frame:
+        raise InvalidInput(
+            f"pcm16_b64 holds {pcm_bytes:,} bytes, not a whole number of {channels}-channel "
+            "16-bit frames"
+        )
+    return pcm_bytes // frame
+
+
+def _whole_number(payload: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+    value = payload.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{key} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return value
+
+
+WAV_INPUTS = WorkloadInputs(
+    unit="samples per channel",
+    measure=samples_per_channel,
+    upload=FileUpload(
+        suffixes=(".wav",),
+        parse=audio_from_files,
+        help_text=("A WAV file: PCM 8, 16, 24 or 32-bit or float, 1 to 8 channels, 8 to 192 kHz."),
+    ),
+)
+
+# Imported above so that both are registered before they are given their input.
+for _name in ("audio.loudness", "audio.spectrum"):
+    declare_inputs(_name, WAV_INPUTS)

@@ -1,0 +1,71 @@
+"""The API's one resource, jobs: queue one, poll one, list your own.
+
+A person sees only their own jobs, and an id of anyone else's answers 404 as a
+missing one would; staff see everyone's (as on the site's job pages). Queueing
+makes the checks the job form makes, through the same functions, and answers
+400 with the field at fault; nothing is stored or queued then.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from interp_exec.contrib.api.serializers import JobRequestSerializer, JobSerializer
+from interp_exec.core.domain import InterpExecError, InvalidJob, QueueLimitReached
+from interp_exec.core.workloads import get_workload
+from interp_exec.models import CpuJobRecord
+from interp_exec.task_queue.queueing import queue_cpu_job
+from interp_exec.web.job_inputs import payload_size
+
+
+class JobViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[CpuJobRecord],
+):
+    serializer_class = JobSerializer
+
+    def get_queryset(self) -> QuerySet[CpuJobRecord]:
+        jobs = CpuJobRecord.objects.all()
+        if getattr(self.request.user, "is_staff", False):
+            return jobs
+        return jobs.filter(created_by_id=self.request.user.pk)
+
+    @extend_schema(request=JobRequestSerializer, responses={201: JobSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Queue a job on your payload, or on the workload's sample (size and seed)."""
+        asked = JobRequestSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        data = asked.validated_data
+        workload, payload = data["workload"], data.get("payload")
+        try:
+            size = _job_size(workload, payload, data)
+            record = queue_cpu_job(
+                workload, size, seed=data.get("seed"), payload=payload, user=request.user
+            )
+        except QueueLimitReached as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
+        except InvalidJob as exc:
+            field = "size" if payload is None else "payload"
+            raise serializers.ValidationError({field: [str(exc)]}) from None
+        except InterpExecError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
+        shown = JobSerializer(record, context=self.get_serializer_context())
+        return Response(shown.data, status=status.HTTP_201_CREATED)
+
+
+def _job_size(workload: str, payload: Any, data: dict[str, Any]) -> int:
+    """A sample's size as given; a payload's measured, as the workload declares it can
+    be, else as given (a host workload without declared inputs)."""
+    if payload is not None and get_workload(workload).inputs is not None:
+        return payload_size(workload, payload)
+    if "size" not in data:
+        raise serializers.ValidationError(
+            {"size": [f"{workload} cannot measure a payload: give the job's size with it"]}
+        )
+    size: int = data["size"]
+    return size

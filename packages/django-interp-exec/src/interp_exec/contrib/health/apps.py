@@ -1,0 +1,12 @@
+from interp_exec.contrib.extra_app import ExtraAppConfig
+
+
+class HealthConfig(ExtraAppConfig):
+    """django-health-check's checks of the database, the cache, a live qcluster and the
+    interpreter pool (``health/`` and ``health/detail/`` under the app's URLs)."""
+
+    name = "interp_exec.contrib.health"
+    label = "interp_exec_health"
+    verbose_name = "CPU execution: health"
+    extra = "health"
+    requires_modules = ("health_check",)

@@ -1,0 +1,77 @@
+"""This process's pool load, abandoned interpreters and memory, as Prometheus gauges.
+
+The core reports pool load and abandoned interpreters to the observers in
+``interp_exec.core.adapters.pool_observers``; this app's ``ready()`` registers
+``GAUGE_OBSERVER`` there.
+
+A process's memory cannot be read at scrape time from the web process (the
+workers may be on other hosts), so each q2 worker records its own after a task
+or a drained batch, at most once per ``MEMORY_REFRESH_S``: reading PSS costs
+about 50 us, too much for every job of a drain.
+
+``definitions`` is imported on first use, not with this module: the app
+registers the observer as Django starts, and a metric made then would open its
+file before a test run has pointed ``PROMETHEUS_MULTIPROC_DIR`` elsewhere.
+"""
+
+import time
+
+from interp_exec.task_queue.sweep import SweepReport
+from interp_exec.telemetry.process_load import POOL_LOAD, read_memory
+
+MEMORY_REFRESH_S = 1.0
+
+
+class _GaugeObserver:
+    """A ``PoolObserver`` that sets this process's gauges from ``POOL_LOAD``, which the
+    app registers before it (observers are told in the order registered)."""
+
+    def pool_load(self, pool_id: int, mode: str, size: int, busy: int) -> None:
+        from interp_exec.contrib.metrics import definitions as metrics
+
+        workers, busy_workers = POOL_LOAD.loads().get(mode, (0, 0))
+        metrics.POOL_WORKERS.labels(mode).set(workers)
+        metrics.POOL_BUSY_WORKERS.labels(mode).set(busy_workers)
+
+    def abandoned_interpreters(self, running: int) -> None:
+        from interp_exec.contrib.metrics import definitions as metrics
+
+        metrics.ABANDONED_INTERPRETERS.set(running)
+
+
+GAUGE_OBSERVER = _GaugeObserver()
+
+_memory_read_at = float("-inf")
+
+
+def record_worker_memory(**signal_kwargs: object) -> None:
+    """Set this process's RSS and PSS gauges, unless done less than a second ago.
+
+    Takes a signal's keyword arguments so django-q2's ``post_execute`` and the
+    queue's ``batch_stored`` can call it.
+    """
+    global _memory_read_at
+    now = time.monotonic()
+    if now - _memory_read_at < MEMORY_REFRESH_S:
+        return
+    _memory_read_at = now
+    memory = read_memory()
+    if memory is None:
+        return
+    from interp_exec.contrib.metrics import definitions as metrics
+
+    rss, pss = memory
+    metrics.WORKER_MEMORY.labels("rss").set(rss)
+    if pss is not None:
+        metrics.WORKER_MEMORY.labels("pss").set(pss)
+
+
+def record_sweep(report: SweepReport, **signal_kwargs: object) -> None:
+    """Count one pass of the lease sweep and what it did (the queue's ``sweep_finished``)."""
+    from interp_exec.contrib.metrics import definitions as metrics
+
+    metrics.SWEEP_RUNS.inc()
+    metrics.SWEEP_ACTIONS.labels("requeued").inc(len(report.requeued))
+    metrics.SWEEP_ACTIONS.labels("resent").inc(len(report.resent))
+    metrics.SWEEP_ACTIONS.labels("gave_up").inc(len(report.failed))
+    metrics.SWEEP_ACTIONS.labels("due").inc(len(report.due))

@@ -1,0 +1,64 @@
+"""``/metrics/``: every process's Prometheus figures added up, for staff or a bearer token.
+
+The values come from the files each process writes in ``PROMETHEUS_MULTIPROC_DIR``
+(``interp_exec.contrib.metrics.definitions``) plus the job records' gauges (``job_gauges``). A
+scraper sends ``Authorization: Bearer <METRICS_TOKEN>``; a signed-in staff member
+needs no token. Without ``METRICS_TOKEN`` only staff can read it.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import psutil
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+
+from interp_exec.contrib.metrics.job_gauges import JobRecordCollector
+
+_PID_IN_FILE_NAME = re.compile(r"_(\d+)\.db$")
+
+
+@never_cache
+@require_GET
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    if not _may_read(request):
+        return HttpResponse(
+            "Forbidden: sign in as staff, or send Authorization: Bearer <METRICS_TOKEN>.\n",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    forget_dead_processes(directory)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(directory))
+    registry.register(JobRecordCollector())
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def _may_read(request: HttpRequest) -> bool:
+    token: str = settings.METRICS_TOKEN
+    scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and constant_time_compare(offered.strip(), token):
+        return True
+    user = request.user
+    return user.is_active and user.is_staff
+
+
+def forget_dead_processes(directory: Path) -> None:
+    """Drop the live-gauge files of processes that have exited, as prometheus_client asks.
+
+    ``mark_process_dead`` removes only ``live*`` gauges: a dead worker's counters and
+    histograms stay in the sums, so they never go down between scrapes.
+    """
+    pids = {
+        int(m.group(1)) for f in directory.glob("*.db") if (m := _PID_IN_FILE_NAME.search(f.name))
+    }
+    for pid in pids:
+        if not psutil.pid_exists(pid):
+            mark_process_dead(pid, str(directory))

@@ -1,0 +1,210 @@
+"""Claiming queued jobs under a lease, and storing their outcomes once.
+
+The job record, not the broker, decides who runs a job (see ``interp_exec.task_queue.drain``):
+
+- ``claim`` takes one named job (its own task's delivery): queued, or running
+  under a lease that expired because its worker died;
+- ``claim_queued`` takes up to ``limit`` of the oldest queued jobs of the given
+  workloads in one transaction: ``SELECT ... FOR UPDATE SKIP LOCKED`` then one
+  ``UPDATE`` on PostgreSQL (two workers never wait for or take the same rows), an
+  immediate transaction on SQLite (it holds the write lock from its start);
+- ``finish_many`` stores outcomes in one transaction, each with an ``UPDATE``
+  that matches only while the job is running under the claiming attempt; a row
+  another attempt owns by now (its lease expired and the sweep re-queued it) is
+  left as it is.
+
+A job queued through ``django.tasks`` (``interp_exec.task_backend``) is claimed
+the same way, never before its ``run_after``, higher ``task_priority`` first;
+each claim adds the claiming worker to its ``worker_ids`` (a task result lists
+the worker of every attempt).
+
+Each claim returns the job ready to run: a stored payload (``CpuJobPayload``,
+read after the claim's transaction, which stays short) as its JSON text, never
+decoded in the host (``JsonPayload``); a sampled one as ``SamplePayload``, built
+by the worker that runs it.
+"""
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
+from interp_exec.core.pool_planning import SizeRange
+from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
+from interp_exec.task_queue import leases
+
+_JOB_COLUMNS = (
+    "pk",
+    "attempts",
+    "workload",
+    "size",
+    "seed",
+    "created_by_id",
+    "worker_ids",
+    "queued_at",
+    "trace_parent",
+)
+_WORKER_IDS = _JOB_COLUMNS.index("worker_ids")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """A job this worker holds: its record id, the attempt that owns it, and the job."""
+
+    pk: uuid.UUID
+    attempt: int
+    job: CpuJob
+    is_task: bool = False
+    # For the job's trace (interp_exec.task_queue.job_spans): when it was queued and claimed,
+    # and the W3C traceparent of whoever queued it ("" for none).
+    queued_at: datetime | None = None
+    claimed_at: datetime | None = None
+    trace_parent: str = ""
+
+
+def worker_name() -> str:
+    """``host:pid`` of this process: which worker holds a job, for people and the sweep."""
+    return f"{this_host()}{os.getpid()}"
+
+
+def this_host() -> str:
+    """The ``host:`` that starts the names of this host's workers."""
+    return f"{socket.gethostname()}:"
+
+
+def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
+    """Take the job ``record_id`` for this delivery; None if it is not claimable."""
+    now = timezone.now()
+    claimable = Q(status=JobRecordStatus.QUEUED) | Q(
+        status=JobRecordStatus.RUNNING, lease_expires_at__lt=now
+    )
+    with transaction.atomic():
+        updated = CpuJobRecord.objects.filter(
+            claimable, _due(now), pk=record_id, attempts__lt=leases.max_attempts()
+        ).update(**_claim_columns(now), attempts=F("attempts") + 1)
+        if updated != 1:
+            return None
+        # Same transaction: no other delivery can claim between the UPDATE and this read.
+        row = CpuJobRecord.objects.filter(pk=record_id).values_list(*_JOB_COLUMNS).get()
+        _note_task_workers([row])
+    return _with_payloads([row], attempt_offset=0, claimed_at=now)[0]
+
+
+def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> list[ClaimedJob]:
+    """Take up to ``limit`` of the oldest queued jobs of ``workloads`` (name -> the size
+    ranges to take, ``pool_planning.workload_pools``), for a pool with free workers."""
+    wanted_parts = [
+        Q(workload=name, size__gte=low) & (Q() if high is None else Q(size__lt=high))
+        for name, ranges in workloads.items()
+        for low, high in ranges
+    ]
+    if not wanted_parts or limit <= 0:
+        return []
+    wanted = reduce(or_, wanted_parts)
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = (
+            CpuJobRecord.objects.select_for_update(skip_locked=True)
+            .filter(
+                wanted, _due(now), status=JobRecordStatus.QUEUED, attempts__lt=leases.max_attempts()
+            )
+            .order_by("-task_priority", "created_at")
+        )
+        rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
+        if not rows:
+            return []
+        CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(
+            **_claim_columns(now), attempts=F("attempts") + 1
+        )
+        _note_task_workers(rows)
+    # The rows were locked (or the whole database was) since they were read.
+    return _with_payloads(rows, attempt_offset=1, claimed_at=now)
+
+
+def finish_many(
+    finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
+    *,
+    within: Callable[[], None] | None = None,
+) -> set[uuid.UUID]:
+    """Store each job's final columns where its attempt still owns it, in one transaction;
+    the ids stored. ``within`` is called inside that transaction (to write log rows
+    with the outcomes)."""
+    stored: set[uuid.UUID] = set()
+    now = timezone.now()
+    with transaction.atomic():
+        for claimed, columns in finished:
+            if (
+                CpuJobRecord.objects.filter(
+                    pk=claimed.pk, status=JobRecordStatus.RUNNING, attempts=claimed.attempt
+                ).update(**columns, finished_at=now, lease_expires_at=None)
+                == 1
+            ):
+                stored.add(claimed.pk)
+        if within is not None:
+            within()
+    return stored
+
+
+def _claim_columns(now: datetime) -> dict[str, Any]:
+    return {
+        "status": JobRecordStatus.RUNNING,
+        "lease_expires_at": now + leases.lease_duration(),
+        "started_at": now,
+        "claimed_by": worker_name(),
+    }
+
+
+def _due(now: datetime) -> Q:
+    """Not deferred, or deferred to a time already past (``run_after`` of a task job)."""
+    return Q(run_after__isnull=True) | Q(run_after__lte=now)
+
+
+def _note_task_workers(rows: list[tuple[Any, ...]]) -> None:
+    """Add this worker to each claimed task job's ``worker_ids``; called in the claim's
+    transaction, where no other worker can change those rows."""
+    me = worker_name()
+    for row in rows:
+        if (worker_ids := row[_WORKER_IDS]) is not None:
+            CpuJobRecord.objects.filter(pk=row[0]).update(worker_ids=[*worker_ids, me])
+
+
+def _with_payloads(
+    rows: list[tuple[Any, ...]], *, attempt_offset: int, claimed_at: datetime
+) -> list[ClaimedJob]:
+    """The claimed rows as jobs; ``attempt_offset``: what the claim added to the
+    attempts read."""
+    texts = dict(
+        CpuJobPayload.objects.filter(job_id__in=[row[0] for row in rows])
+        # The payload as stored text: decoding it here only to encode it again for
+        # the worker would cost the host a copy of every payload.
+        .annotate(text=Cast("data", TextField()))
+        .values_list("job_id", "text")
+    )
+    claimed = []
+    for pk, attempts, workload, size, seed, user_id, worker_ids, queued_at, trace in rows:
+        text = texts.get(pk)
+        payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
+        job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
+        claimed.append(
+            ClaimedJob(
+                pk,
+                attempts + attempt_offset,
+                job,
+                is_task=worker_ids is not None,
+                queued_at=queued_at,
+                claimed_at=claimed_at,
+                trace_parent=trace,
+            )
+        )
+    return claimed

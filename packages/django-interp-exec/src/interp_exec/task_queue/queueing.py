@@ -1,0 +1,163 @@
+"""Queue a CPU job: check it, store its record, hand it to django-q2 after commit.
+
+The checks are the ones the dispatcher would make later (known workload, payload
+within the limit of the workload's policy), made up front so that a person who
+asks for an impossible job is told at once and nothing is queued. The payload
+of a sampled job is not stored: ``sample(size, seed)`` is deterministic, so the
+worker rebuilds it from the seed.
+"""
+
+import uuid
+from typing import Any
+
+import structlog
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+
+from interp_exec.core import conf
+from interp_exec.core.domain import (
+    CpuJob,
+    InvalidJob,
+    PayloadTooLarge,
+    QueueLimitReached,
+    payload_to_json,
+)
+from interp_exec.core.domain.errors import shown
+from interp_exec.core.wiring import policy_for
+from interp_exec.core.workloads import Workload, get_workload, load_configured_workloads
+from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
+from interp_exec.task_queue.job_spans import current_trace_parent
+
+# The task every queued job sends, as the broker stores it (interp_exec.q2_entry_points).
+RUN_CPU_JOB_TASK = "interp_exec.q2_entry_points.run_cpu_job"
+
+MAX_JOB_SIZE = 1_000_000
+# The largest seed CpuJobRecord.seed (an IntegerField) stores.
+MAX_SEED = 2**31 - 1
+# A sample this many units long estimates bytes per unit, so a size far over the
+# payload limit is refused without building a payload of hundreds of megabytes.
+_ESTIMATE_UNITS = 256
+
+_logger = structlog.get_logger(__name__)
+
+
+def queue_cpu_job(
+    workload: str,
+    size: int,
+    *,
+    seed: int | None = None,
+    payload: Any = None,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> CpuJobRecord:
+    """Store a job and queue its task; raises an ``InterpExecError`` for a bad job (of
+    any type: nothing else escapes a bad argument) or past the user's queue limit,
+    and then stores nothing.
+
+    Give ``payload`` to run on your own data, else the workload's sample for
+    ``seed`` (blank: 0) is used.
+    """
+    load_configured_workloads()
+    definition = get_workload(workload)
+    _check_whole_number("size", size, 1, MAX_JOB_SIZE)
+    if seed is not None:
+        _check_whole_number("seed", seed, 0, MAX_SEED)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    if user_id is not None:
+        _check_queue_limit(user_id)
+    job = CpuJob(workload, payload, size=size, user_id=user_id)
+    limit = policy_for(job).max_payload_bytes
+    if payload is None:
+        payload_bytes = _sample_bytes(definition, size, seed or 0, limit)
+    else:
+        payload_bytes = _json_bytes(payload)
+    if payload_bytes > limit and payload is None:
+        raise PayloadTooLarge(
+            f"the payload of a {workload} job of size {size} would be about {payload_bytes:,} "
+            f"bytes, over this workload's limit of {limit:,}; choose a smaller size"
+        )
+    if payload_bytes > limit:
+        raise PayloadTooLarge(
+            f"the input makes a payload of {payload_bytes:,} bytes, over this workload's "
+            f"limit of {limit:,}; give a shorter one or split it into several jobs"
+        )
+
+    with transaction.atomic():
+        record = CpuJobRecord.objects.create(
+            workload=workload,
+            size=size,
+            seed=seed,
+            created_by_id=user_id,
+            trace_parent=current_trace_parent(),
+        )
+        if payload is not None:
+            CpuJobPayload.objects.create(job=record, data=payload)
+        # The worker must find the record committed when the task arrives.
+        transaction.on_commit(lambda: send_stored_job(record))
+    return record
+
+
+def send_job_task(record_id: uuid.UUID | str) -> str:
+    """Hand the job's task to django-q2; its task id. The sweep sends lost ones again."""
+    # Imported here: the views and the admin import this module, and they work
+    # without the task queue installed (jobs then run only through the port).
+    from django_q.tasks import async_task
+
+    task_id: str = async_task(RUN_CPU_JOB_TASK, str(record_id), task_name=f"cpu job {record_id}")
+    return task_id
+
+
+def send_stored_job(record: CpuJobRecord) -> None:
+    """Send a committed job's task and note its id; a job the queue refuses ends failed."""
+    try:
+        task_id = send_job_task(record.pk)
+    except Exception as exc:
+        # A job that cannot be queued ends failed with the reason, never stays "queued".
+        _logger.exception("cpu.job_not_queued", job_id=str(record.pk))
+        record.status = JobRecordStatus.FAILED
+        record.error_type = type(exc).__name__
+        record.error_message = f"the task queue did not accept the job: {exc}"
+        record.save(update_fields=["status", "error_type", "error_message"])
+        return
+    record.task_id = task_id
+    record.save(update_fields=["task_id"])
+    _logger.info("cpu.job_queued", job_id=str(record.pk), task_id=task_id)
+
+
+def _check_whole_number(name: str, value: Any, low: int, high: int) -> None:
+    """A real int in range: not a bool, not 1.5 (nothing is rounded), no more than the
+    database column stores."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidJob(f"{name} must be a whole number from {low} to {high}, got {shown(value)}")
+
+
+def _check_queue_limit(user_id: int) -> None:
+    """Refuse a job past the user's ``MAX_QUEUED_PER_USER`` queued or running jobs.
+
+    Counted before the job is stored, without a lock: two requests of one user at
+    the same instant may both pass, so the limit can be overshot by the requests in
+    flight at once, never by more.
+    """
+    limit = conf.get_setting("MAX_QUEUED_PER_USER")
+    if limit is None:
+        return
+    waiting = CpuJobRecord.objects.filter(
+        created_by_id=user_id, status__in=[JobRecordStatus.QUEUED, JobRecordStatus.RUNNING]
+    ).count()
+    if waiting >= limit:
+        raise QueueLimitReached(
+            f"you already have {waiting} jobs queued or running, the most one person may "
+            f"have at once ({limit}); wait for some of them to finish, then try again"
+        )
+
+
+def _sample_bytes(workload: Workload, size: int, seed: int, limit: int) -> int:
+    probe_units = min(size, _ESTIMATE_UNITS)
+    estimate = _json_bytes(workload.sample_payload(probe_units, seed)) * size // probe_units
+    if estimate > 2 * limit:
+        return estimate
+    return _json_bytes(workload.sample_payload(size, seed))
+
+
+def _json_bytes(payload: Any) -> int:
+    return len(payload_to_json(payload).encode())
