@@ -6,7 +6,7 @@ documents and supplies every other value, so the defaults live in one place.
 
 from typing import Any
 
-from episodic_site.env import env_bool, env_float, env_int, env_str
+from episodic_site.env import env_bool, env_float, env_int, env_rate, env_str
 
 
 def interp_exec_settings() -> dict[str, Any]:
@@ -29,6 +29,9 @@ def interp_exec_settings() -> dict[str, Any]:
         ),
         "MAX_QUEUED_PER_USER": env_int("INTERP_EXEC_MAX_QUEUED_PER_USER", None, minimum=0),
         "OTEL_SPANS": env_bool("INTERP_EXEC_OTEL_SPANS", None),
+        "API_RATE": env_rate("EPISODIC_API_RATE", None),
+        "API_MAX_BODY_BYTES": env_int("EPISODIC_API_MAX_BODY_BYTES", None, minimum=1),
+        "METRICS_TOKEN": env_str("METRICS_TOKEN", None),
         # Checked against its upper bound (1) by interp_exec.routing.auto_figures.
         "AUTO_EXPLORE_SHARE": env_float("INTERP_EXEC_AUTO_EXPLORE_SHARE", None, minimum=0),
         "AUTO_WINDOW": env_int("INTERP_EXEC_AUTO_WINDOW", None, minimum=1),

@@ -18,13 +18,12 @@ from episodic_site.backing_services import (
     database_settings,
     q_cluster_settings,
 )
-from episodic_site.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
+from episodic_site.env import env_bool, env_choice, env_int, env_list, env_str
 from episodic_site.interp_exec_env import interp_exec_settings
 from episodic_site.log_config import LOG_FORMATS, configure_logging
 from episodic_site.private_files import private_directory, private_sqlite_database
 from episodic_site.secret_key import load_or_create_secret_key
 from episodic_site.workloads import MODULES as EPISODIC_WORKLOADS
-from interp_exec.core.conf import DEFAULTS as INTERP_EXEC_DEFAULTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything this site writes at run time (database, secret key, collected static
@@ -60,6 +59,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",  # API tokens, created in the admin (Auth Token > Tokens)
     "drf_spectacular",
     "interp_exec",
+    # The app's optional parts, each installed with its extra (pyproject.toml).
+    "interp_exec.contrib.api",
+    "interp_exec.contrib.metrics",
+    "interp_exec.contrib.health",
     "episodic_site",
 ]
 
@@ -155,47 +158,6 @@ INTERP_EXEC = {
 # each routed by its own flag cpu.<module.function> (created inactive, so inline,
 # on its first enqueue). See interp_exec.task_backend.backend for the options.
 TASKS = {"default": {"BACKEND": "interp_exec.task_backend.CpuTaskBackend"}}
-
-# --- The JSON API (/api/, Django REST framework) -----------------------------
-
-# A program sends "Authorization: Token <key>" (a token made in the admin); the
-# browsable API uses the site's sign-in. Each person may make EPISODIC_API_RATE
-# requests (polls included), counted in the shared cache.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_rate("EPISODIC_API_RATE", "120/minute")},
-    "DEFAULT_PARSER_CLASSES": ["interp_exec.contrib.api.parsers.LimitedJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-}
-# The largest request body the API reads (interp_exec.contrib.api.parsers): twice the
-# site's payload limit leaves room for a pretty-printed payload and its envelope.
-API_MAX_BODY_BYTES = env_int(
-    "EPISODIC_API_MAX_BODY_BYTES",
-    2 * int(INTERP_EXEC.get("MAX_PAYLOAD_BYTES", INTERP_EXEC_DEFAULTS["MAX_PAYLOAD_BYTES"])),
-    minimum=1,
-)
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Episodic CPU jobs",
-    "DESCRIPTION": "Queue CPU jobs on your own payload or a workload's sample, and poll them.",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-}
-
-# --- Operations: /metrics/ and /health/ ------------------------------------
-
-# A scraper sends "Authorization: Bearer <METRICS_TOKEN>"; unset, only staff may read.
-METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # --- Logging ----------------------------------------------------------------
 

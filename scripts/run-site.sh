@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serve the site for development: the web server and one task-queue worker.
 #
-#   migrate -> createcachetable -> ensure_superuser -> runserver + qcluster
+#   migrate -> createcachetable -> ensure_superuser -> clear old metrics -> runserver + qcluster
 #
 # Both children run under this one foreground command, their output prefixed
 # [web] and [worker]. Ctrl-C (or SIGTERM) stops both; when either exits on its
@@ -35,6 +35,8 @@ if [ -t 2 ]; then export EPISODIC_LOG_FORMAT="${EPISODIC_LOG_FORMAT:-console}"; 
 "$PYTHON" manage.py migrate --no-input
 "$PYTHON" manage.py createcachetable
 "$PYTHON" manage.py ensure_superuser
+# A deployment starts its Prometheus figures afresh (prometheus_client's multiprocess rule).
+"$PYTHON" manage.py interp_exec_clear_metrics
 
 prefix() {
     # Ignore Ctrl-C: the filter must outlive its child to pass on its last lines.

@@ -24,6 +24,8 @@ def port_settings() -> Iterator[list[tuple[str, dict[str, Any]]]]:
             "MAX_WORKERS": 2,
             "MAX_PAYLOAD_BYTES": 5_000_000,
             "TIMEOUT_S": 120,
+            # The policy from these settings alone, not the flags: no database here.
+            "POLICY_SOURCE": None,
             "EVENT_SINKS": ["tests.event_recorder.record_event"],
         }
     ):

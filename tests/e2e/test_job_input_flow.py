@@ -82,7 +82,7 @@ def test_the_browsable_api_runs_its_scripts_under_the_sites_csp(
     page = person_page
     refused = csp_violations(page)
 
-    page.goto("/api/jobs/")
+    page.goto("/cpu/api/jobs/")
     steps.take("browsable api")
 
     expect(page.get_by_role("heading", name="Job List")).to_be_visible()

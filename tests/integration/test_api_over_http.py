@@ -44,7 +44,7 @@ def test_a_program_queues_a_payload_and_polls_it_to_its_value(
 
     status, job = call(
         "POST",
-        f"{live_server.url}/api/jobs/",
+        f"{live_server.url}/cpu/api/jobs/",
         token,
         {"workload": "transcript.readability", "payload": SUBTITLES_AS_PAYLOAD},
     )

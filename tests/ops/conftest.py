@@ -9,6 +9,7 @@ the environment) to a fresh directory, so only this run's figures are summed.
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -22,14 +23,14 @@ type Series = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 @pytest.fixture
-def metrics_token() -> Iterator[str]:
-    with override_settings(METRICS_TOKEN=TOKEN):
+def metrics_token(settings: Any) -> Iterator[str]:
+    with override_settings(INTERP_EXEC={**settings.INTERP_EXEC, "METRICS_TOKEN": TOKEN}):
         yield TOKEN
 
 
 def scrape(client: Client) -> Series:
     """Every sample of ``/metrics/``, read with the token, keyed by name and labels."""
-    response = client.get("/metrics/", headers={"Authorization": f"Bearer {TOKEN}"})
+    response = client.get("/cpu/metrics/", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 200, response.content
     return {
         (sample.name, frozenset(sample.labels.items())): sample.value

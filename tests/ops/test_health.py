@@ -40,7 +40,7 @@ def staff_client(client: Client) -> Client:
 
 
 def detail(client: Client) -> tuple[int, dict[str, Any]]:
-    response = client.get("/health/detail/", {"format": "json"})
+    response = client.get("/cpu/health/detail/", {"format": "json"})
     return response.status_code, response.json()
 
 
@@ -49,18 +49,18 @@ def failing(checks: dict[str, Any]) -> set[str]:
 
 
 def test_the_load_balancer_page_says_ok_and_nothing_else(client: Client) -> None:
-    response = client.get("/health/", headers={"Accept": "application/json"})
+    response = client.get("/cpu/health/", headers={"Accept": "application/json"})
     assert (response.status_code, response.content) == (200, b"ok\n")
 
 
 def test_the_load_balancer_page_is_unavailable_when_the_cache_is(client: Client) -> None:
     with override_settings(CACHES=DEAD_REDIS):
-        response = client.get("/health/")
+        response = client.get("/cpu/health/")
     assert (response.status_code, response.content) == (503, b"unavailable\n")
 
 
 def test_the_detailed_page_is_for_staff_only(client: Client) -> None:
-    response = client.get("/health/detail/")
+    response = client.get("/cpu/health/detail/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 

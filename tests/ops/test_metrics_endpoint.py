@@ -19,20 +19,22 @@ LARGE = 1_000_000
 
 @pytest.mark.usefixtures("metrics_token")
 def test_only_staff_or_the_bearer_token_may_read(client: Client) -> None:
-    assert client.get("/metrics/").status_code == 403
-    wrong = client.get("/metrics/", headers={"Authorization": "Bearer not-the-token"})
+    assert client.get("/cpu/metrics/").status_code == 403
+    wrong = client.get("/cpu/metrics/", headers={"Authorization": "Bearer not-the-token"})
     assert wrong.status_code == 403
     assert TOKEN not in wrong.content.decode()
-    assert client.get("/metrics/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert (
+        client.get("/cpu/metrics/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    )
 
     client.force_login(User.objects.create_user("member"))
-    assert client.get("/metrics/").status_code == 403
+    assert client.get("/cpu/metrics/").status_code == 403
     client.force_login(User.objects.create_user("operator", is_staff=True))
-    assert client.get("/metrics/").status_code == 200
+    assert client.get("/cpu/metrics/").status_code == 200
 
 
 def test_without_a_token_set_a_bearer_header_gets_nothing(client: Client) -> None:
-    assert client.get("/metrics/", headers={"Authorization": "Bearer "}).status_code == 403
+    assert client.get("/cpu/metrics/", headers={"Authorization": "Bearer "}).status_code == 403
 
 
 @pytest.mark.usefixtures("metrics_token")

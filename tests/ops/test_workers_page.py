@@ -19,7 +19,7 @@ from tests.qcluster import QCluster, running_qcluster
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGE = "/admin/workers/"
+PAGE = "/cpu/workers/"
 WORKERS = 2
 
 

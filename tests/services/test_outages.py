@@ -46,7 +46,7 @@ class Site:
 
     def health(self) -> tuple[int, str]:
         try:
-            with urllib.request.urlopen(self.url + "health/", timeout=20) as response:
+            with urllib.request.urlopen(self.url + "cpu/health/", timeout=20) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

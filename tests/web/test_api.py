@@ -23,7 +23,7 @@ from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
 from tests.flag_helpers import set_flag
 
-JOBS = "/api/jobs/"
+JOBS = "/cpu/api/jobs/"
 
 
 def counts() -> tuple[int, int, int]:
@@ -172,7 +172,7 @@ def test_a_payload_over_the_workloads_limit_is_a_400(api: APIClient) -> None:
 def test_a_body_over_the_api_limit_is_a_413_without_being_read_whole(
     api: APIClient, settings: Any
 ) -> None:
-    settings.API_MAX_BODY_BYTES = 5_000
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "API_MAX_BODY_BYTES": 5_000}
 
     response = api.post(
         JOBS,
@@ -232,13 +232,13 @@ def test_session_sign_in_works_with_the_csrf_check(person: User) -> None:
 
 
 def test_the_schema_endpoint_serves_valid_openapi(api: APIClient) -> None:
-    response = api.get("/api/schema/", {"format": "json"})
+    response = api.get("/cpu/api/schema/", {"format": "json"})
 
     schema = response.json()
     validate_schema(schema)  # type: ignore[no-untyped-call]  # OpenAPI 3.0 JSON Schema
     assert schema["openapi"].startswith("3.")
-    assert {"/api/jobs/", "/api/jobs/{id}/"} <= set(schema["paths"])
-    assert set(schema["paths"]["/api/jobs/"]) == {"get", "post"}
+    assert {"/cpu/api/jobs/", "/cpu/api/jobs/{id}/"} <= set(schema["paths"])
+    assert set(schema["paths"]["/cpu/api/jobs/"]) == {"get", "post"}
     assert "tokenAuth" in schema["components"]["securitySchemes"]
     workload = schema["components"]["schemas"]["JobRequest"]["properties"]["workload"]
     enum = schema["components"]["schemas"][workload["$ref"].rpartition("/")[2]]["enum"]

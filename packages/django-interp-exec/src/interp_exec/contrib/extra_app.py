@@ -2,7 +2,10 @@
 error naming the install line, not an ``ImportError`` at start-up.
 
 Such an app's ``AppConfig`` module imports nothing of its extra; ``ready()`` wires
-the app only when every module the extra brings can be found.
+the app only when every module the extra brings can be found. It imports this
+module, not the class: Django takes the one ``AppConfig`` subclass an ``apps``
+module holds, and two there (this base beside the app's own) would make it fall
+back to a bare ``AppConfig`` that wires nothing.
 """
 
 import importlib.util
@@ -21,7 +24,12 @@ class ExtraAppConfig(AppConfig):
     requires_apps: Sequence[str] = ()
 
     def ready(self) -> None:
-        register(self.check_extra)
+        def check_extra(
+            app_configs: Sequence[AppConfig] | None, **kwargs: Any
+        ) -> list[CheckMessage]:
+            return self.check_extra(app_configs, **kwargs)
+
+        register(check_extra)
         if not self.missing_modules():
             self.ready_with_extra()
 

@@ -83,6 +83,14 @@ DEFAULTS: dict[str, Any] = {
     # Queued or running jobs one user may have at once; queue_cpu_job refuses more
     # (QueueLimitReached). None: no limit.
     "MAX_QUEUED_PER_USER": 100,
+    # The JSON API (interp_exec.contrib.api): requests one person may make
+    # ("N/second", "minute", "hour" or "day"), and the largest request body it reads
+    # (None: twice MAX_PAYLOAD_BYTES); larger bodies answer 413.
+    "API_RATE": "120/minute",
+    "API_MAX_BODY_BYTES": None,
+    # /metrics/ (interp_exec.contrib.metrics): a scraper sends "Authorization: Bearer
+    # <METRICS_TOKEN>"; empty: only signed-in staff may read it.
+    "METRICS_TOKEN": "",
     # OpenTelemetry spans of each queued job (interp_exec.task_queue.job_spans), exported by
     # the SDK the host project configures. Off: OpenTelemetry is not imported.
     "OTEL_SPANS": False,

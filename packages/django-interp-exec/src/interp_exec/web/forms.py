@@ -25,11 +25,12 @@ SAMPLE, PASTE, UPLOAD = "sample", "paste", "upload"
 
 
 def workload_choices() -> list[tuple[str, str]]:
+    """The workloads a person can queue a sample job of."""
     return [
         (w.name, f"{w.name}: {w.description}" if w.description else w.name)
         for w in load_configured_workloads()
         # A django.tasks task runs when its code enqueues it, on its own arguments.
-        if not w.call_with_arguments
+        if not w.call_with_arguments and w.sample is not None
     ]
 
 
@@ -99,7 +100,9 @@ class JobInputForm(forms.Form):
         self.upload_refused = upload_refused
         self.payload: Any = None
         inputs = workload.inputs
-        sources = [(SAMPLE, "Sample: generated, of the size and seed you give")]
+        sources = []
+        if workload.sample is not None:
+            sources.append((SAMPLE, "Sample: generated, of the size and seed you give"))
         if inputs is not None and inputs.paste is not None:
             sources.append((PASTE, "Paste text"))
             self.fields["text"] = forms.CharField(

@@ -79,7 +79,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "jobs": visible_jobs(request)[:RECENT_JOBS],
-            "workloads": load_configured_workloads(),
+            "workloads": [w for w in load_configured_workloads() if offers_input(w)],
         },
     )
 
@@ -99,6 +99,8 @@ def job_input(request: HttpRequest, workload: str) -> HttpResponse:
         definition = get_workload(workload)
     except UnknownWorkload:
         raise Http404(f"no workload {workload!r}") from None
+    if not offers_input(definition):
+        raise Http404(f"{workload} takes no job from this page")
     limit = upload_limit(workload, request.user)
     handler = LimitedUploadHandler(request, limit)
     request.upload_handlers = [handler]
@@ -208,3 +210,11 @@ def _size_unit(workload: str) -> str:
 def job_status_json(request: HttpRequest, job_id: uuid.UUID) -> JsonResponse:
     record = get_object_or_404(visible_jobs(request), pk=job_id)
     return JsonResponse(job_status(record, full_traceback=request.user.is_staff))
+
+
+def offers_input(workload: Workload) -> bool:
+    """Whether a person may queue ``workload`` here: on its sample or their own input.
+    A django.tasks task runs only when its code enqueues it."""
+    return not workload.call_with_arguments and (
+        workload.sample is not None or workload.inputs is not None
+    )

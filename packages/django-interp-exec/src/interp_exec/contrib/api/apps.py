@@ -1,7 +1,7 @@
-from interp_exec.contrib.extra_app import ExtraAppConfig
+from interp_exec.contrib import extra_app
 
 
-class ApiConfig(ExtraAppConfig):
+class ApiConfig(extra_app.ExtraAppConfig):
     """The JSON API (``api/`` under the app's URLs): Django REST framework with its
     own authentication, throttle and parser, so the host's ``REST_FRAMEWORK`` need
     not change."""

@@ -10,10 +10,11 @@ as a stream). This one reads at most the limit and one byte more, and answers
 import io
 from typing import Any
 
-from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
+
+from interp_exec.core import conf
 
 
 class RequestTooLarge(APIException):
@@ -22,10 +23,12 @@ class RequestTooLarge(APIException):
 
 
 def body_limit() -> int:
-    """Bytes an API request may send (``API_MAX_BODY_BYTES``: by default twice the
-    site's payload limit, room for a pretty-printed payload and the request around it)."""
-    limit: int = settings.API_MAX_BODY_BYTES
-    return limit
+    """Bytes an API request may send (``INTERP_EXEC["API_MAX_BODY_BYTES"]``; None: twice
+    the payload limit, room for a pretty-printed payload and the request around it)."""
+    limit = conf.get_setting("API_MAX_BODY_BYTES")
+    if limit is None:
+        return 2 * int(conf.get_setting("MAX_PAYLOAD_BYTES"))
+    return int(limit)
 
 
 class LimitedJSONParser(JSONParser):

@@ -1,4 +1,4 @@
-"""``/api/``: jobs (list, create, detail), the OpenAPI schema, and the browsable API."""
+"""``api/``: jobs (list, create, detail), the OpenAPI schema, and the browsable API."""
 
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
@@ -12,6 +12,18 @@ router = DefaultRouter()
 router.register("jobs", JobViewSet, basename="job")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            custom_settings={
+                "TITLE": "CPU jobs",
+                "DESCRIPTION": "Queue CPU jobs on your own payload or a workload's sample, "
+                "and poll them.",
+                "VERSION": "1",
+                "SERVE_INCLUDE_SCHEMA": False,
+            }
+        ),
+        name="schema",
+    ),
     *router.urls,
 ]

@@ -1,7 +1,7 @@
-from interp_exec.contrib.extra_app import ExtraAppConfig
+from interp_exec.contrib import extra_app
 
 
-class HealthConfig(ExtraAppConfig):
+class HealthConfig(extra_app.ExtraAppConfig):
     """django-health-check's checks of the database, the cache, a live qcluster and the
     interpreter pool (``health/`` and ``health/detail/`` under the app's URLs)."""
 

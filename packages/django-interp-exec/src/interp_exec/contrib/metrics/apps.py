@@ -1,7 +1,14 @@
-from interp_exec.contrib.extra_app import ExtraAppConfig
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Warning
+
+from interp_exec.contrib import extra_app
 
 
-class MetricsConfig(ExtraAppConfig):
+class MetricsConfig(extra_app.ExtraAppConfig):
     """Prometheus figures of every dispatch, pool, worker and the queue (``metrics/``
     under the app's URLs), summed over the processes of a host."""
 
@@ -10,6 +17,23 @@ class MetricsConfig(ExtraAppConfig):
     verbose_name = "CPU execution: metrics"
     extra = "metrics"
     requires_modules = ("prometheus_client", "psutil")
+
+    def check_extra(
+        self, app_configs: Sequence[AppConfig] | None, **kwargs: Any
+    ) -> list[CheckMessage]:
+        messages = super().check_extra(app_configs, **kwargs)
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            messages.append(
+                Warning(
+                    "PROMETHEUS_MULTIPROC_DIR is not set: metrics/ shows only the web "
+                    "process's own figures, never the qcluster workers' dispatches",
+                    hint="Export PROMETHEUS_MULTIPROC_DIR (a directory the web server and "
+                    "qcluster of a host share) before they start.",
+                    obj=self.name,
+                    id="interp_exec.W002",
+                )
+            )
+        return messages
 
     def ready_with_extra(self) -> None:
         from django.apps import apps

@@ -11,15 +11,15 @@ import re
 from pathlib import Path
 
 import psutil
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from interp_exec.contrib.metrics.job_gauges import JobRecordCollector
+from interp_exec.core import conf
 
 _PID_IN_FILE_NAME = re.compile(r"_(\d+)\.db$")
 
@@ -33,21 +33,31 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
             status=403,
             content_type="text/plain; charset=utf-8",
         )
-    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
-    forget_dead_processes(directory)
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(directory))
+    if directory := multiprocess_directory():
+        forget_dead_processes(directory)
+        MultiProcessCollector(registry, path=str(directory))
+    else:
+        # Without the shared directory only this process's figures exist
+        # (a system check warns: the workers' dispatches are missing).
+        registry.register(REGISTRY)
     registry.register(JobRecordCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 
 def _may_read(request: HttpRequest) -> bool:
-    token: str = settings.METRICS_TOKEN
+    token: str = conf.get_setting("METRICS_TOKEN")
     scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
     if token and scheme.lower() == "bearer" and constant_time_compare(offered.strip(), token):
         return True
     user = request.user
     return user.is_active and user.is_staff
+
+
+def multiprocess_directory() -> Path | None:
+    """Where every process of this host writes its figures, if it is set."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(directory) if directory else None
 
 
 def forget_dead_processes(directory: Path) -> None:
@@ -56,9 +66,20 @@ def forget_dead_processes(directory: Path) -> None:
     ``mark_process_dead`` removes only ``live*`` gauges: a dead worker's counters and
     histograms stay in the sums, so they never go down between scrapes.
     """
-    pids = {
-        int(m.group(1)) for f in directory.glob("*.db") if (m := _PID_IN_FILE_NAME.search(f.name))
-    }
-    for pid in pids:
+    for pid in {_pid_of_file(path) for path in directory.glob("*.db")} - {None}:
         if not psutil.pid_exists(pid):
             mark_process_dead(pid, str(directory))
+
+
+def files_of_dead_processes(directory: Path) -> list[Path]:
+    """The metric files in ``directory`` that no running process writes any more."""
+    return [
+        path
+        for path in directory.glob("*.db")
+        if (pid := _pid_of_file(path)) is None or not psutil.pid_exists(pid)
+    ]
+
+
+def _pid_of_file(path: Path) -> int | None:
+    found = _PID_IN_FILE_NAME.search(path.name)
+    return int(found.group(1)) if found else None
