@@ -33,8 +33,9 @@ test-services: $(STAMP) ## Integration tests on real PostgreSQL + Redis, once pe
 check-fmt: $(STAMP) ## Fail if any file is not formatted
 	$(BIN)/ruff format --check .
 
-lint: $(STAMP) ## Lint with ruff
+lint: $(STAMP) ## Lint with ruff, and check the app's layers with import-linter
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## Type-check with mypy (strict)
 	$(BIN)/mypy .

@@ -560,7 +560,6 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     values = {
-        "WORKLOADS": "episodic.workloads, other.workloads",
         "DEFAULT_MODE": "interpreters",
         "MIN_TASK_SIZE": "10",
         "MAX_PAYLOAD_BYTES": "1000",
@@ -582,11 +581,17 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
     }
     for key, raw in values.items():
         monkeypatch.setenv(f"INTERP_EXEC_{key}", raw)
+    # The API's and the metrics' keep the site's own names.
+    monkeypatch.setenv("EPISODIC_API_RATE", "10/second")
+    monkeypatch.setenv("EPISODIC_API_MAX_BODY_BYTES", "5000")
+    monkeypatch.setenv("METRICS_TOKEN", "scrape")
 
     configured = interp_exec_settings()
 
-    assert set(configured) == set(DEFAULTS) - {"POLICY_SOURCE", "EVENT_SINKS"}
-    assert configured["WORKLOADS"] == ["episodic.workloads", "other.workloads"]
+    # WORKLOADS is the site's list plus INTERP_EXEC_WORKLOADS (settings.py).
+    assert set(configured) == set(DEFAULTS) - {"POLICY_SOURCE", "EVENT_SINKS", "WORKLOADS"}
+    assert (configured["API_RATE"], configured["API_MAX_BODY_BYTES"]) == ("10/second", 5000)
+    assert configured["METRICS_TOKEN"] == "scrape"
     assert configured["PROCESSES_ENABLED"] is False
     assert configured["OTEL_SPANS"] is True
     assert (configured["AUTO_EXPLORE_SHARE"], configured["AUTO_WINDOW"]) == (0.1, 100)

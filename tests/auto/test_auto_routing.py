@@ -9,6 +9,7 @@ from django.test import override_settings
 from waffle.models import Switch
 
 from interp_exec import CpuJob, get_cpu_port
+from interp_exec.core import conf
 from interp_exec.core.domain import ExecutorMode
 from interp_exec.core.pool_planning import pool_for, workload_pools
 from interp_exec.core.workloads import get_workload
@@ -228,7 +229,7 @@ def test_auto_choice_is_a_dispatch_not_a_fallback_and_an_override_is_one() -> No
     set_flag(flag_name(ECHO), mode="auto", everyone=True)
     favour_interpreters_at_3000()
     RECORDED_EVENTS.clear()
-    sinks = [*settings.INTERP_EXEC["EVENT_SINKS"], "tests.event_recorder.record_event"]
+    sinks = [*conf.get_setting("EVENT_SINKS"), "tests.event_recorder.record_event"]
 
     with auto_settings(AUTO_EXPLORE_SHARE=0.0, EVENT_SINKS=sinks):
         get_cpu_port().run(CpuJob(ECHO, {"n": 1}, size=3000))

@@ -10,10 +10,12 @@ from django_q.exceptions import TimeoutException
 
 from interp_exec.core.domain import JobStatus
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
-from interp_exec.task_queue import drain
+from interp_exec.task_queue import drain, sweep
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, finish_many
 from interp_exec.task_queue.leases import lease_duration, task_queue_timeout_s
+from interp_exec.task_queue.queueing import RUN_CPU_JOB_TASK
+from interp_exec.task_queue.sweep import SWEEP_TASK
 from tests.concurrency import at_once
 from tests.factories import job_record
 
@@ -180,9 +182,12 @@ def test_concurrent_deliveries_claim_a_job_once(round_: int) -> None:
     assert sorted(claims, key=str) == [1, None, None, None]
 
 
-def test_the_path_that_queued_tasks_name_is_the_task() -> None:
-    # Tasks already in a broker carry this path: it must keep resolving.
-    assert import_string("interp_exec.tasks.run_cpu_job") is drain.run_cpu_job
+def test_the_paths_that_queued_tasks_and_the_sweep_name_resolve() -> None:
+    # Tasks in a broker and the sweep's schedule row carry these paths: they must resolve.
+    assert import_string(RUN_CPU_JOB_TASK) is drain.run_cpu_job
+    assert RUN_CPU_JOB_TASK == "interp_exec.q2_entry_points.run_cpu_job"
+    assert import_string(SWEEP_TASK) is sweep.sweep_expired_jobs
+    assert SWEEP_TASK == "interp_exec.q2_entry_points.sweep_expired_jobs"
 
 
 def test_a_record_can_end_in_every_status_an_outcome_has_and_only_those() -> None:

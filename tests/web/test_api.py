@@ -15,7 +15,6 @@ from django_q.models import OrmQ
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from rest_framework.throttling import UserRateThrottle
 
 from interp_exec.models import CpuJobPayload, CpuJobRecord
 from interp_exec.routing.flag_policy import flag_name
@@ -205,9 +204,9 @@ def test_a_person_sees_only_their_own_jobs_and_staff_see_all(api: APIClient, per
 
 
 def test_requests_past_the_per_user_rate_are_refused_with_429(
-    person: User, api: APIClient, monkeypatch: pytest.MonkeyPatch
+    person: User, api: APIClient, settings: Any
 ) -> None:
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
+    settings.INTERP_EXEC = {**settings.INTERP_EXEC, "API_RATE": "3/minute"}
     other = client_with_token(get_user_model().objects.create_user("other"))
 
     statuses = [api.get(JOBS).status_code for _ in range(4)]

@@ -29,14 +29,7 @@ if apps.is_installed("interp_exec.contrib.api"):
     urlpatterns.append(path("api/", include("interp_exec.contrib.api.urls")))
 
 if apps.is_installed("interp_exec.contrib.metrics"):
-    from interp_exec.contrib.metrics.views import metrics_view
-
-    urlpatterns.append(path("metrics/", metrics_view, name="metrics"))
+    urlpatterns.append(path("metrics/", include("interp_exec.contrib.metrics.urls")))
 
 if apps.is_installed("interp_exec.contrib.health"):
-    from interp_exec.contrib.health.views import load_balancer_health, staff_health
-
-    urlpatterns += [
-        path("health/", load_balancer_health, name="health"),
-        path("health/detail/", staff_health, name="health-detail"),
-    ]
+    urlpatterns.append(path("health/", include("interp_exec.contrib.health.urls")))
