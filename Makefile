@@ -12,7 +12,7 @@ STAMP := .venv/.provisioned
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help run test test-services check-fmt lint typecheck check fmt bench clean
+.PHONY: help run test test-services test-host check-fmt lint typecheck check fmt bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ test: $(STAMP) ## Run the tests (extra pytest options in PYTEST_ARGS)
 test-services: $(STAMP) ## Integration tests on real PostgreSQL + Redis, once per broker (starts them)
 	bash scripts/test-services.sh $(PYTEST_ARGS)
 
+test-host: $(STAMP) ## Build the app's wheel and install it into a new project as its README says (needs PyPI)
+	EPISODIC_TEST_HOST=1 $(BIN)/pytest tests/host $(PYTEST_ARGS)
+
 check-fmt: $(STAMP) ## Fail if any file is not formatted
 	$(BIN)/ruff format --check .
 
@@ -40,7 +43,7 @@ lint: $(STAMP) ## Lint with ruff, and check the app's layers with import-linter
 typecheck: $(STAMP) ## Type-check with mypy (strict)
 	$(BIN)/mypy .
 
-check: check-fmt lint typecheck test test-services ## All of the above: what CI runs
+check: check-fmt lint typecheck test test-services test-host ## All of the above: what CI runs
 
 fmt: $(STAMP) ## Format the code and sort imports
 	$(BIN)/ruff check --select I --fix .

@@ -10,3 +10,4 @@ class HealthConfig(extra_app.ExtraAppConfig):
     verbose_name = "CPU execution: health"
     extra = "health"
     requires_modules = ("health_check",)
+    requires_apps = ("health_check",)
