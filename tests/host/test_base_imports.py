@@ -3,9 +3,9 @@
 Runs in a process of its own whose ``sys.path`` holds this environment's packages
 less the extras' (as if they were not installed; django-q2 itself tries psutil
 and prometheus_client, and goes on without them), with the settings of a host
-that lists only the base app (``base_settings``): Django set up, the URLs loaded, the system checks run,
-the database migrated, every module of the base imported, and a job run through
-the port (routed by the flags, logged).
+that lists only the base app (``base_settings``): Django set up, the URLs
+loaded, the system checks run, the database migrated, every module of the base
+imported, and a job run through the port (routed by the flags, logged).
 """
 
 import json
