@@ -79,3 +79,31 @@ def fresh_cache(request: pytest.FixtureRequest) -> None:
         request.fixturenames
     ):
         request.getfixturevalue("empty_cache")
+
+
+# What runs each suite that skips here, for the line that says so.
+_HOW_TO_RUN = {
+    "services": "make test-services",
+    "host": "make test-host",
+    "e2e": "bash scripts/ensure-chromium.sh, then make test",
+    "audio": "bash scripts/ensure-audio-tools.sh, then make test",
+}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line naming the suites that skipped tests, and what runs them: a run that
+    passes by skipping whole suites says so."""
+    skipped: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        path = Path(str(report.fspath)).resolve()
+        if path.is_relative_to(TESTS):
+            suite = path.relative_to(TESTS).parts[0]
+            skipped[suite] = skipped.get(suite, 0) + 1
+    if skipped:
+        terminalreporter.write_line(
+            "skipped suites: "
+            + "; ".join(
+                f"tests/{suite} ({count}: {_HOW_TO_RUN.get(suite, 'see its conftest')})"
+                for suite, count in sorted(skipped.items())
+            )
+        )

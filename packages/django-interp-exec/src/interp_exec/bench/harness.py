@@ -42,7 +42,7 @@ from typing import Any
 
 from interp_exec.bench.memory import process_tree_rss_mb
 from interp_exec.core.adapters.base import ExecutionAdapter
-from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
+from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES, runs_in_caller
 from interp_exec.core.adapters.capability import CapabilityProbe
 from interp_exec.core.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
 from interp_exec.core.workloads import Workload, all_workloads, load_configured_workloads
@@ -164,7 +164,7 @@ def run_benchmark(
     targets: Sequence[BenchTarget], options: BenchOptions, progress: Progress = print
 ) -> list[ModeResult]:
     """Measure every target in every mode of ``options``; rows grouped by workload."""
-    if ExecutorMode.PROCESSES in options.modes:
+    if any(ADAPTER_CLASSES[mode].uses_forkserver for mode in options.modes):
         # The forkserver starts once per host process and then serves every process
         # pool (a django-q2 worker keeps it for its whole life): started here, it is
         # part of every baseline and of no single pool's start-up or memory.
@@ -212,7 +212,7 @@ def _run_target(target: BenchTarget, options: BenchOptions, progress: Progress) 
                 mode=mode.value,
                 size=target.size,
                 jobs=options.jobs,
-                workers=1 if mode is ExecutorMode.INLINE else options.workers,
+                workers=1 if runs_in_caller(mode) else options.workers,
                 wall_s_median=median,
                 wall_s_min=min(w.walls),
                 wall_s_max=max(w.walls),
@@ -241,7 +241,7 @@ def _cold(
     adapter = _new_adapter(mode, workers, workload.module)
     try:
         adapter.warm()
-        if mode is not ExecutorMode.INLINE:
+        if not runs_in_caller(mode):
             pool_start_ms = (time.perf_counter() - started) * 1000
             first_job_ms = _require_ok(mode, [adapter.run(tiny)])[0].wait_ms
         after_start = process_tree_rss_mb()
@@ -299,7 +299,7 @@ def _new_adapter(mode: ExecutorMode, workers: int, module: str) -> ExecutionAdap
     def preload() -> tuple[str, ...]:
         return (module,)
 
-    pool_size = 1 if mode is ExecutorMode.INLINE else workers
+    pool_size = 1 if runs_in_caller(mode) else workers
     return ADAPTER_CLASSES[mode](pool_size, preload_modules=preload)
 
 

@@ -31,6 +31,7 @@ from time import perf_counter
 from typing import Any
 
 from interp_exec.core import tracing
+from interp_exec.core.adapters.by_mode import runs_in_caller
 from interp_exec.core.domain import (
     REFUSED_AT_RUN_TIME,
     AdapterSource,
@@ -107,8 +108,8 @@ class CpuDispatcher:
         small jobs kept inline beside large ones) lasts as long as its slowest group,
         not the sum of them. Outcomes are concluded afterwards, in this thread: the
         sinks' batches belong to it. Each group comes with its worker time per job."""
-        # Inline first: it is the group that runs in this thread.
-        routes = sorted(groups, key=lambda route: route[0] is not ExecutorMode.INLINE)
+        # A group that runs in the caller first: it is the group that runs in this thread.
+        routes = sorted(groups, key=lambda route: not runs_in_caller(route[0]))
         if len(routes) <= 1:
             return [(route, groups[route], *self._timed(route, groups[route])) for route in routes]
         with ThreadPoolExecutor(len(routes) - 1, thread_name_prefix="cpu-map-group") as waiters:
@@ -126,7 +127,7 @@ class CpuDispatcher:
         started = perf_counter()
         results = self._adapters.adapter(*route).execute_all([p.prepared for p in planned])
         mode, workers = route
-        busy = 1 if mode is ExecutorMode.INLINE else min(workers, len(planned))
+        busy = 1 if runs_in_caller(mode) else min(workers, len(planned))
         return results, _worker_ms_per_job(perf_counter() - started, len(planned), busy)
 
     def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
@@ -180,7 +181,7 @@ class CpuDispatcher:
                 aside.append((key, planned))
                 continue
             route = (planned.route.mode, planned.policy.max_workers)
-            if route == pool or (pool is None and route[0] is not ExecutorMode.INLINE):
+            if route == pool or (pool is None and not runs_in_caller(route[0])):
                 return key, planned
             aside.append((key, self._run_group(*route, [planned])[0]))
         return None

@@ -7,6 +7,7 @@ capability probe decide as the dispatcher would.
 
 import dataclasses
 
+from interp_exec.core.adapters.by_mode import runs_in_caller
 from interp_exec.core.domain import (
     CpuJob,
     DispatchPolicy,
@@ -110,7 +111,7 @@ def _plan_auto_pools(workload: str) -> dict[Pool, list[SizeRange]]:
 def _pool_of(policy: DispatchPolicy, workload: Workload, size: int) -> Pool | None:
     probe, _ = runtime()
     mode = decide_route(policy, size, lambda: probe.verdict(workload)).mode
-    return None if mode is ExecutorMode.INLINE else (mode, policy.max_workers)
+    return None if runs_in_caller(mode) else (mode, policy.max_workers)
 
 
 def warm_up() -> list[Pool]:

@@ -41,12 +41,14 @@ class AdapterSet:
     def __init__(self, probe: CapabilityProbe) -> None:
         self._probe = probe
         self._lock = threading.Lock()
-        self._inline = ADAPTER_CLASSES[ExecutorMode.INLINE]()
+        self._in_caller = {
+            mode: adapter() for mode, adapter in ADAPTER_CLASSES.items() if adapter.runs_in_caller
+        }
         self._pools: dict[ExecutorMode, ExecutionAdapter] = {}
 
     def adapter(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
-        if mode is ExecutorMode.INLINE:
-            return self._inline
+        if mode in self._in_caller:
+            return self._in_caller[mode]
         with self._lock:
             current = self._pools.get(mode)
             if current is not None and current.max_workers == max_workers:
@@ -57,10 +59,11 @@ class AdapterSet:
         return self._pools[mode]
 
     def _new_pool(self, mode: ExecutorMode, max_workers: int) -> ExecutionAdapter:
-        # Only interpreters pre-import the workloads the probe passed; a process
-        # imports what its job needs (it may be a workload the probe refused).
-        preload = self._probe.safe_modules if mode is ExecutorMode.INTERPRETERS else tuple
-        return ADAPTER_CLASSES[mode](max_workers, preload_modules=preload)
+        # Only a mode for interpreter-safe workloads pre-imports those the probe
+        # passed; a process imports what its job needs (it may be one the probe refused).
+        adapter = ADAPTER_CLASSES[mode]
+        preload = self._probe.safe_modules if adapter.needs_interpreter_safe else tuple
+        return adapter(max_workers, preload_modules=preload)
 
     def shutdown(self) -> None:
         with self._lock:

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from interp_exec.core import conf
+from interp_exec.core.adapters.by_mode import runs_in_caller
 from interp_exec.core.domain import BandPlan, ExecutorMode, ModeFigures
 from interp_exec.core.domain.auto_choice import plan_band
 from interp_exec.core.domain.size_bands import SizeBand, band_of
@@ -77,7 +78,7 @@ class WorkloadFigures:
     def mode_figures(self, band: SizeBand, mode: ExecutorMode, workers: int) -> ModeFigures | None:
         samples = self.log.get((band.index, mode), [])
         least = conf.get_setting("AUTO_MIN_JOBS")
-        parallel = 1 if mode is ExecutorMode.INLINE else workers
+        parallel = 1 if runs_in_caller(mode) else workers
         worker_ms = [worker for _, _, worker in samples if worker is not None]
         if len(worker_ms) >= least:
             # What the batches really cost, host-side work and contention included.
@@ -138,7 +139,7 @@ def read_figures(workload: str) -> WorkloadFigures:
             mode = known.get(result.mode)
             if mode is None or not result.jobs:
                 continue
-            overhead = 0.0 if mode is ExecutorMode.INLINE else max(result.overhead_us_per_job, 0.0)
+            overhead = 0.0 if runs_in_caller(mode) else max(result.overhead_us_per_job, 0.0)
             figures.seed[mode] = _Seed(
                 result.wall_s_median / result.jobs * 1000, overhead / 1000, result.size, latest
             )

@@ -64,6 +64,15 @@ class ExecutionAdapter(ABC):
     """One way of running prepared jobs; also a ``CpuTaskPort`` on its own."""
 
     mode: ClassVar[ExecutorMode]
+    # The mode's traits, declared here by each adapter: the code around adapters asks
+    # them rather than naming a mode, so a new mode is one new adapter module.
+    # Jobs run in the calling thread (one at a time), not on a pool of workers.
+    runs_in_caller: ClassVar[bool] = False
+    # Only workloads the capability probe passed may run here; its workers import
+    # those as they start.
+    needs_interpreter_safe: ClassVar[bool] = False
+    # Its workers are started by multiprocessing's forkserver.
+    uses_forkserver: ClassVar[bool] = False
 
     def __init__(self, max_workers: int = 1, preload_modules: ModuleList = tuple) -> None:
         """``preload_modules`` names the modules each worker imports as it starts (a pool's

@@ -21,6 +21,7 @@ from interp_exec.core.domain import ExecutorMode, JobStatus, PreparedJob, RunRes
 
 class InlineAdapter(ExecutionAdapter):
     mode = ExecutorMode.INLINE
+    runs_in_caller = True
 
     def execute_stream[K](
         self, source: Iterable[tuple[K, PreparedJob]]

@@ -20,6 +20,7 @@ from interp_exec.core.domain import ExecutorMode
 
 class InterpreterPoolAdapter(PoolAdapter):
     mode = ExecutorMode.INTERPRETERS
+    needs_interpreter_safe = True
     abandon_note = (
         "a running subinterpreter cannot be stopped, so its pool was replaced and the job "
         "was left to finish in the background"

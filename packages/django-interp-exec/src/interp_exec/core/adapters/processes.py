@@ -18,6 +18,7 @@ from interp_exec.core.domain import ExecutorMode
 
 class ProcessPoolAdapter(PoolAdapter):
     mode = ExecutorMode.PROCESSES
+    uses_forkserver = True
     abandon_note = "its worker process was killed and the pool replaced"
 
     def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:

@@ -50,6 +50,7 @@ from interp_exec.bench.harness import (
 from interp_exec.bench.option_types import finite_number, whole_number
 from interp_exec.bench.regression import RegressionVerdict, find_regressions
 from interp_exec.bench.report import format_table
+from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
 from interp_exec.core.adapters.capability import CapabilityProbe
 from interp_exec.core.domain import ExecutorMode, InterpExecError
 from interp_exec.core.workloads import get_workload, load_configured_workloads
@@ -308,7 +309,7 @@ def _targets(
         workloads = default_workloads(probe)
     else:
         workloads = [get_workload(name) for name in dict.fromkeys(names)]
-        if ExecutorMode.INTERPRETERS in modes:
+        if any(ADAPTER_CLASSES[mode].needs_interpreter_safe for mode in modes):
             for workload in workloads:
                 verdict = probe.verdict(workload)
                 if not verdict.interpreter_safe:
