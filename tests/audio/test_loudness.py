@@ -136,10 +136,11 @@ def test_true_peak_equals_the_sample_peak_at_192_khz() -> None:
 
 @pytest.fixture
 def any_mode_settings() -> Iterator[None]:
-    """Route every job to the mode asked for (as tests/contract does)."""
+    """Route every job to the mode asked for (as tests/contract does): by these settings,
+    not the flags, and with no dispatch log (no database here)."""
     with override_settings(
         INTERP_EXEC={"MIN_TASK_SIZE": 0, "MAX_WORKERS": 2, "MAX_PAYLOAD_BYTES": 5_000_000,
-                     "TIMEOUT_S": 120}
+                     "TIMEOUT_S": 120, "POLICY_SOURCE": None, "EVENT_SINKS": []}
     ):  # fmt: skip
         yield
 
