@@ -18,11 +18,17 @@ import importlib
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
 from concurrent import interpreters
-from typing import Any
 
-from interp_exec.core.domain.execution import SampleCall
+# Names for the type checker only: a worker imports nothing it does not run
+# (no ``typing``, nothing of the domain), so a subinterpreter holds little more
+# than the workload (tests/contract/test_far_side_imports.py keeps the list).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from interp_exec.core.domain.execution import SampleCall
 
 type WorkerReply = tuple[str, int, int, float, int]
 

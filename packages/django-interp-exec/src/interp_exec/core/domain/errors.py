@@ -1,7 +1,10 @@
 """One family of errors; each message says what was wrong and what to do."""
 
 import reprlib
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # What an error message shows of a bad value: enough to recognise it, never a
 # megabyte of it, and never an error of its own (a deep list, a huge int).

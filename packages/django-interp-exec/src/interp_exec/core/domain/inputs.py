@@ -13,12 +13,15 @@ channel, paragraphs); it also checks a payload given whole through the API, so
 it raises ``InvalidInput`` for one of the wrong shape.
 """
 
+import os.path
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
-from typing import Any
 
 from interp_exec.core.domain.errors import InvalidInput
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,8 @@ class InputFile:
 
     @property
     def suffix(self) -> str:
-        return PurePath(self.name).suffix.lower()
+        # Not pathlib: every worker that imports a workload module would import it too.
+        return os.path.splitext(self.name)[1].lower()  # noqa: PTH122
 
 
 type TextParser = Callable[[str], Any]

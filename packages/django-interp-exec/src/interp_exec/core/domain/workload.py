@@ -2,10 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from interp_exec.core.domain.errors import InvalidJob
 from interp_exec.core.domain.inputs import WorkloadInputs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 type WorkloadFunc = Callable[[Any], Any]
 type SampleFunc = Callable[[int, int], Any]
@@ -18,8 +21,8 @@ class Workload:
     ``interpreter_safe=False`` declares that the workload must never go to a
     subinterpreter; ``True`` makes it a candidate, still subject to the capability
     probe. ``sample(size, seed)``, when given, makes a deterministic payload of
-    ``size`` units: the benchmark, the health check and the job form's sample run
-    on it; a workload without one runs on payloads only. ``bench_size`` is a size
+    ``size`` units: the benchmark, ``queue_cpu_job`` without a payload and the job
+    form's sample run on it; a workload without one runs on payloads only. ``bench_size`` is a size
     at which one job takes 100 ms or more inline, what ``run_interp_bench`` runs
     by default (without one it needs ``--size``).
     ``min_task_size`` is the author's threshold in those units (sizes mean
