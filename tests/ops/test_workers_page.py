@@ -46,7 +46,7 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QCluster]:
     set_flag(DEFAULT_FLAG, max_workers=3)
     set_flag(flag_name("text.dedupe"), everyone=True, mode="interpreters")
     with running_qcluster(tmp_path_factory.mktemp("qcluster"), {"Q_WORKERS": str(WORKERS)}) as c:
-        c.wait_for_log('"event": "cpu.worker_warmed_up"', count=WORKERS)
+        c.wait_for_log('"event": "cpu.heartbeat_started"', count=WORKERS)
         yield c
 
 

@@ -6,6 +6,7 @@ takes). Each client is a thread with its own database connection, closed when
 it ends.
 """
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from django.test import Client
 
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.task_queue.queueing import queue_cpu_job
+from tests.qcluster import QCluster
 
 JOBS_URL = "/cpu/jobs/"
 WORKLOAD = "transcript.readability"
@@ -142,3 +144,32 @@ def describe_unfinished(ids: list[str]) -> str:
         for job in stuck.order_by("queued_at")[:50]
     ]
     return "\n".join(lines) + f"\n  ({stuck.count()} in all)"
+
+
+def worker_pid(claimed_by: str) -> int:
+    host, _, pid = claimed_by.rpartition(":")
+    assert host == socket.gethostname(), claimed_by
+    return int(pid)
+
+
+def kill_the_cluster_running_a_slow_job(
+    slow_ids: list[str], clusters: list[QCluster]
+) -> tuple[QCluster, set[int]]:
+    """SIGKILL the cluster that runs one of ``slow_ids`` now; it and its processes' pids."""
+    found: list[tuple[QCluster, set[int]]] = []
+
+    def running_on_a_cluster() -> bool:
+        for claimed_by in CpuJobRecord.objects.filter(
+            pk__in=slow_ids, status=JobRecordStatus.RUNNING
+        ).values_list("claimed_by", flat=True):
+            for cluster in clusters:
+                pids = cluster.pids()
+                if worker_pid(claimed_by) in pids:
+                    found.append((cluster, pids))
+                    return True
+        return False
+
+    wait_until(running_on_a_cluster, 60, "no slow job started")
+    victim, pids = found[0]
+    victim.kill()
+    return victim, pids

@@ -15,7 +15,6 @@ writes a job's row in the transaction that stores its outcome, so an attempt the
 kill cut short leaves neither.
 """
 
-import socket
 from collections import Counter
 from typing import Any
 
@@ -27,15 +26,16 @@ from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.task_queue.sweep import sweep_expired_jobs
 from tests.flag_helpers import set_flag
-from tests.qcluster import QCluster
 from tests.services.conftest import COMMITTING_DB, StartCluster
 from tests.services.load import (
     WORKLOAD,
     JobStream,
     describe_unfinished,
     finished_count,
+    kill_the_cluster_running_a_slow_job,
     wait_until,
     wait_until_finished,
+    worker_pid,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.integration, COMMITTING_DB]
@@ -62,35 +62,6 @@ FINISH_WITHIN_S = 180
 def user(django_user_model: Any) -> User:
     created: User = django_user_model.objects.create_user("load-client")
     return created
-
-
-def worker_pid(claimed_by: str) -> int:
-    host, _, pid = claimed_by.rpartition(":")
-    assert host == socket.gethostname(), claimed_by
-    return int(pid)
-
-
-def kill_the_cluster_running_a_slow_job(
-    slow_ids: list[str], clusters: list[QCluster]
-) -> tuple[QCluster, set[int]]:
-    """SIGKILL the cluster that runs one of ``slow_ids`` now; it and its processes' pids."""
-    found: list[tuple[QCluster, set[int]]] = []
-
-    def running_on_a_cluster() -> bool:
-        for claimed_by in CpuJobRecord.objects.filter(
-            pk__in=slow_ids, status=JobRecordStatus.RUNNING
-        ).values_list("claimed_by", flat=True):
-            for cluster in clusters:
-                pids = cluster.pids()
-                if worker_pid(claimed_by) in pids:
-                    found.append((cluster, pids))
-                    return True
-        return False
-
-    wait_until(running_on_a_cluster, 60, "no slow job started")
-    victim, pids = found[0]
-    victim.kill()
-    return victim, pids
 
 
 @pytest.mark.timeout(300)

@@ -84,7 +84,7 @@ def sweep_expired_jobs() -> SweepReport:
     ).values_list("pk", "attempts", "claimed_by")[:SWEEP_BATCH]
     for pk, attempts, worker in expired:
         seen = Q(status=JobRecordStatus.RUNNING, lease_expires_at__lt=now, attempts=attempts)
-        _recover(pk, seen, attempts, worker, "its lease expired", report, now)
+        recover_lost_job(pk, seen, attempts, worker, "its lease expired", report, now)
     _recover_dead_workers(report, now)
     _send_due(report, now)
 
@@ -142,10 +142,10 @@ def _recover_dead_workers(report: SweepReport, now: datetime) -> None:
         if _process_exists(int(worker.removeprefix(host))):
             continue
         seen = Q(status=JobRecordStatus.RUNNING, attempts=attempts, claimed_by=worker)
-        _recover(pk, seen, attempts, worker, "its worker process is gone", report, now)
+        recover_lost_job(pk, seen, attempts, worker, "its worker process is gone", report, now)
 
 
-def _recover(
+def recover_lost_job(
     pk: uuid.UUID,
     seen: Q,
     attempts: int,
@@ -154,7 +154,10 @@ def _recover(
     report: SweepReport,
     now: datetime,
 ) -> None:
-    """A running job whose worker was lost: queued again with the cause noted, or failed."""
+    """A running job whose worker was lost: queued again with the cause noted, or failed.
+
+    ``seen`` is the state it was read in: the change applies only if the job is still
+    so (another recovery, or the worker itself, may have moved it since)."""
     limit = leases.max_attempts()
     log = _logger.bind(job_id=str(pk), attempts=attempts, worker=worker)
     if attempts >= limit:

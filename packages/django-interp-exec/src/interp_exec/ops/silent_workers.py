@@ -1,0 +1,58 @@
+"""Jobs held by workers that stopped beating, queued again within seconds from any host.
+
+A whole cluster killed (SIGKILL, a host lost) leaves its running jobs claimed
+until their leases run out: the task queue's timeout plus a margin, minutes. The
+sweep sees a dead worker sooner only on its own host (its pid is gone). But every
+live q2 worker beats into the shared cache (``worker_heartbeat``), and an entry
+that expired means that worker has not beaten for ``MISSED_BEATS`` beats. So each
+live worker, after its own beat, queues again the running jobs of workers with
+no entry, through the sweep's conditional update (``recover_lost_job``): of all
+the workers that look at once, one moves each job.
+
+It acts only while its own entry is in the cache: an emptied or unreachable cache
+hides every worker at once and says nothing about them. And only on jobs started
+longer ago than an entry lives, so a worker that just claimed a job has beaten
+since. A worker frozen that long (stopped, swapping) loses its jobs to another;
+should it wake and finish one, its outcome is discarded (the lease's rule: one
+stored outcome per job).
+"""
+
+from datetime import timedelta
+
+import structlog
+from django.db.models import Q
+from django.utils import timezone
+
+from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.ops.worker_heartbeat import HEARTBEAT_S, MISSED_BEATS, read_heartbeats
+from interp_exec.task_queue.job_claims import worker_name
+from interp_exec.task_queue.sweep import SWEEP_BATCH, SweepReport, recover_lost_job
+
+_SILENT_FOR = timedelta(seconds=HEARTBEAT_S * MISSED_BEATS)
+
+_logger = structlog.get_logger(__name__)
+
+
+def recover_jobs_of_silent_workers() -> SweepReport:
+    """Queue again (or fail) the running jobs of workers whose heartbeat has expired."""
+    report = SweepReport()
+    me, now = worker_name(), timezone.now()
+    held = list(
+        CpuJobRecord.objects.filter(
+            status=JobRecordStatus.RUNNING, started_at__lt=now - _SILENT_FOR
+        )
+        .exclude(claimed_by=me)
+        .values_list("pk", "attempts", "claimed_by")[:SWEEP_BATCH]
+    )
+    if not held:
+        return report
+    beating = read_heartbeats({me, *(worker for _, _, worker in held)})
+    if me not in beating:
+        return report  # the cache lost every entry, or cannot be read: no verdict
+    for pk, attempts, worker in held:
+        if worker not in beating:
+            seen = Q(status=JobRecordStatus.RUNNING, attempts=attempts, claimed_by=worker)
+            recover_lost_job(pk, seen, attempts, worker, "its worker stopped beating", report, now)
+    if report.requeued or report.failed:
+        _logger.warning("cpu.silent_workers_recovered", **report.counts())
+    return report
