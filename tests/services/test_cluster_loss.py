@@ -7,7 +7,7 @@ would go. Leases here last the site's default (``Q_TIMEOUT`` 600 s + 60 s), no
 test code calls the sweep, and its schedule is moved an hour on (on this one
 host its minute run would find the dead pids too): only the surviving workers,
 which see the dead workers' heartbeats expire, can queue the stranded jobs again
-(``interp_exec.ops.silent_workers``). Every job must end ``ok`` exactly once.
+(``interp_exec.ops.lost_work``). Every job must end ``ok`` exactly once.
 
 How soon the last job ended after the kill is printed (a benchmark figure, not
 asserted: the bound below only keeps a broken recovery from hanging the suite).

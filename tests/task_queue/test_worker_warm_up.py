@@ -10,7 +10,7 @@ from django_q.signals import post_spawn
 from interp_exec import receivers
 from interp_exec.core import pool_planning
 from interp_exec.core.adapters.pool import PoolAdapter
-from interp_exec.ops import worker_heartbeat
+from interp_exec.ops import beat_thread
 from interp_exec.routing.flag_policy import DEFAULT_FLAG, flag_name
 from interp_exec.task_queue.job_claims import this_host
 from tests.factories import job_record
@@ -23,7 +23,7 @@ def no_heartbeat() -> Iterator[None]:
     in workers of a real qcluster (tests/ops/test_workers_page.py)."""
     post_spawn.disconnect(dispatch_uid="heartbeat")
     yield
-    post_spawn.connect(worker_heartbeat.start_heartbeat, dispatch_uid="heartbeat")
+    post_spawn.connect(beat_thread.start_heartbeat, dispatch_uid="heartbeat")
 
 
 def warmed_pools(proc_name: str) -> list[object]:

@@ -16,7 +16,7 @@ class InterpExecConfig(AppConfig):
         from interp_exec.core import conf
         from interp_exec.core.adapters.pool_observers import add_pool_observer
         from interp_exec.models import ExecutorFlag
-        from interp_exec.ops import worker_heartbeat
+        from interp_exec.ops import beat_thread
         from interp_exec.routing.flag_snapshot import flags_changed
         from interp_exec.task_backend.signals import connect_to_queue
         from interp_exec.telemetry.process_load import POOL_LOAD
@@ -39,9 +39,12 @@ class InterpExecConfig(AppConfig):
         # The app works without django-q2 (direct calls through the port); its
         # worker signal exists only where the task queue is installed.
         if apps.is_installed("django_q"):
-            from django_q.signals import post_spawn
+            from django_q.signals import post_execute_in_worker, post_spawn, pre_execute
 
             post_spawn.connect(receivers.warm_worker_pool, dispatch_uid="interp_exec.warm_up")
             # Last: the first beat already shows the warm pools.
-            post_spawn.connect(worker_heartbeat.start_heartbeat, dispatch_uid="heartbeat")
+            post_spawn.connect(beat_thread.start_heartbeat, dispatch_uid="heartbeat")
+            # The heartbeat resends lost tasks only while its worker has nothing to do.
+            pre_execute.connect(beat_thread.task_started, dispatch_uid="heartbeat.task")
+            post_execute_in_worker.connect(beat_thread.task_ended, dispatch_uid="heartbeat.end")
             post_migrate.connect(receivers.create_sweep_schedule, sender=self)

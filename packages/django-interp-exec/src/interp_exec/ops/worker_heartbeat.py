@@ -5,13 +5,10 @@ workers, so it cannot ask them. Each worker process writes what it is doing to
 the site's cache every ``HEARTBEAT_S`` from a daemon thread of its own, which
 beats while a long job runs and while the worker idles alike. The entry expires
 after ``MISSED_BEATS`` beats without news, so a worker that died leaves the page
-by itself. A beat costs one cache write and one memory read (~50 us); after it, the
-worker looks for jobs that workers gone silent held (``silent_workers``): one query
-of the running jobs, and one cache read when some are older than a beat's expiry.
+by itself. A beat costs one cache write and one memory read (~50 us).
+``beat_thread`` beats, and looks for work lost with dead workers after each beat.
 """
 
-import os
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +20,7 @@ from interp_exec.task_queue.job_claims import worker_name
 from interp_exec.telemetry.process_load import POOL_LOAD, read_memory
 
 # A worker silent for MISSED_BEATS beats counts as gone: its entry expires, and the
-# jobs it held are queued again (``silent_workers``) within seconds of its death.
+# jobs it held are queued again (``lost_work``) within seconds of its death.
 HEARTBEAT_S = 2.0
 MISSED_BEATS = 3
 _KEY_PREFIX = "interp_exec:heartbeat:"
@@ -70,53 +67,6 @@ def read_heartbeats(workers: Iterable[str]) -> dict[str, Heartbeat]:
     found = cache.get_many(list(keys))
     # A deploy may leave an entry of another shape for one expiry: it is skipped.
     return {keys[key]: beat for key, beat in found.items() if isinstance(beat, Heartbeat)}
-
-
-_started_in_pid: int | None = None
-_start_lock = threading.Lock()
-
-
-def start_heartbeat(**signal_kwargs: object) -> None:
-    """Beat now, before the worker takes its first task, then every ``HEARTBEAT_S``
-    until the process ends.
-
-    A worker holding a job has always beaten: ``silent_workers`` counts on it.
-    Takes a signal's keyword arguments so django-q2's ``post_spawn`` can call it;
-    starts one thread per process, whatever the number of calls.
-    """
-    global _started_in_pid
-    with _start_lock:
-        # A forked child inherits the flag but not the thread: compare pids.
-        if _started_in_pid == os.getpid():
-            return
-        _started_in_pid = os.getpid()
-    failing = not _beat_once(failing=False)
-    threading.Thread(
-        target=_beat_forever, args=(failing,), name="interp-exec-heartbeat", daemon=True
-    ).start()
-    _logger.info("cpu.heartbeat_started", worker=worker_name(), every_s=HEARTBEAT_S)
-
-
-def _beat_forever(failing: bool) -> None:
-    while True:
-        time.sleep(HEARTBEAT_S)
-        failing = not _beat_once(failing)
-
-
-def _beat_once(failing: bool) -> bool:
-    """Beat, then look for silent workers' jobs; False if that failed (logged once per
-    outage: an unreachable cache hides this worker from the page, and the worker
-    itself goes on serving)."""
-    from interp_exec.ops.silent_workers import recover_jobs_of_silent_workers
-
-    try:
-        beat()
-        recover_jobs_of_silent_workers()
-    except Exception:
-        if not failing:
-            _logger.exception("cpu.heartbeat_failed", worker=worker_name())
-        return False
-    return True
 
 
 def _key(worker: str) -> str:

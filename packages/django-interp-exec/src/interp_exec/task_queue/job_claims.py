@@ -5,13 +5,14 @@ The job record, not the broker, decides who runs a job (see ``interp_exec.task_q
 - ``claim`` takes one named job (its own task's delivery): queued, or running
   under a lease that expired because its worker died;
 - ``claim_queued`` takes up to ``limit`` of the oldest queued jobs of the given
-  workloads in one transaction: ``SELECT ... FOR UPDATE SKIP LOCKED`` then one
-  ``UPDATE`` on PostgreSQL (two workers never wait for or take the same rows), an
-  immediate transaction on SQLite (it holds the write lock from its start);
-- ``finish_many`` stores outcomes in one transaction, each with an ``UPDATE``
-  that matches only while the job is running under the claiming attempt; a row
-  another attempt owns by now (its lease expired and the sweep re-queued it) is
-  left as it is.
+  workloads in one transaction: on PostgreSQL one ``UPDATE ... FROM (SELECT ... FOR
+  UPDATE SKIP LOCKED) RETURNING`` that also reads the payloads
+  (``postgres_claims``; two workers never wait for or take the same rows), on
+  SQLite an immediate transaction (it holds the write lock from its start);
+- ``finish_many`` stores outcomes in one transaction, each only while the job is
+  running under the claiming attempt (on PostgreSQL one ``UPDATE ... FROM
+  (VALUES ...)`` for the batch); a row another attempt owns by now (its lease
+  expired and the sweep re-queued it) is left as it is.
 
 A job queued through ``django.tasks`` (``interp_exec.task_backend``) is claimed
 the same way, never before its ``run_after``, higher ``task_priority`` first;
@@ -34,7 +35,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -42,7 +43,7 @@ from django.utils import timezone
 from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
 from interp_exec.core.pool_planning import SizeRange
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
-from interp_exec.task_queue import leases
+from interp_exec.task_queue import leases, postgres_claims
 
 _JOB_COLUMNS = (
     "pk",
@@ -113,14 +114,20 @@ def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> li
         return []
     wanted = reduce(or_, wanted_parts)
     now = timezone.now()
-    with transaction.atomic():
-        candidates = (
-            CpuJobRecord.objects.select_for_update(skip_locked=True)
-            .filter(
-                wanted, _due(now), status=JobRecordStatus.QUEUED, attempts__lt=leases.max_attempts()
-            )
-            .order_by("-task_priority", "created_at")
+    candidates = (
+        CpuJobRecord.objects.select_for_update(skip_locked=True)
+        .filter(
+            wanted, _due(now), status=JobRecordStatus.QUEUED, attempts__lt=leases.max_attempts()
         )
+        .order_by("-task_priority", "created_at")
+    )
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            claimed = postgres_claims.claim_returning(
+                candidates[:limit], _claim_columns(now), worker_name()
+            )
+        return _claimed_jobs(claimed, attempt_offset=0, claimed_at=now)
+    with transaction.atomic():
         rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
         if not rows:
             return []
@@ -143,14 +150,19 @@ def finish_many(
     stored: set[uuid.UUID] = set()
     now = timezone.now()
     with transaction.atomic():
-        for claimed, columns in finished:
-            if (
-                CpuJobRecord.objects.filter(
-                    pk=claimed.pk, status=JobRecordStatus.RUNNING, attempts=claimed.attempt
-                ).update(**columns, finished_at=now, lease_expires_at=None)
-                == 1
-            ):
-                stored.add(claimed.pk)
+        if connection.vendor == "postgresql":
+            stored = postgres_claims.finish_returning(
+                ((claimed.pk, claimed.attempt, columns) for claimed, columns in finished), now
+            )
+        else:
+            for claimed, columns in finished:
+                if (
+                    CpuJobRecord.objects.filter(
+                        pk=claimed.pk, status=JobRecordStatus.RUNNING, attempts=claimed.attempt
+                    ).update(**columns, finished_at=now, lease_expires_at=None)
+                    == 1
+                ):
+                    stored.add(claimed.pk)
         if within is not None:
             within()
     return stored
@@ -182,8 +194,7 @@ def _note_task_workers(rows: list[tuple[Any, ...]]) -> None:
 def _with_payloads(
     rows: list[tuple[Any, ...]], *, attempt_offset: int, claimed_at: datetime
 ) -> list[ClaimedJob]:
-    """The claimed rows as jobs; ``attempt_offset``: what the claim added to the
-    attempts read."""
+    """The claimed rows as jobs, their stored payloads read in one query."""
     texts = dict(
         CpuJobPayload.objects.filter(job_id__in=[row[0] for row in rows])
         # The payload as stored text: decoding it here only to encode it again for
@@ -191,9 +202,17 @@ def _with_payloads(
         .annotate(text=Cast("data", TextField()))
         .values_list("job_id", "text")
     )
+    with_texts = [(*row, texts.get(row[0])) for row in rows]
+    return _claimed_jobs(with_texts, attempt_offset=attempt_offset, claimed_at=claimed_at)
+
+
+def _claimed_jobs(
+    rows: list[tuple[Any, ...]], *, attempt_offset: int, claimed_at: datetime
+) -> list[ClaimedJob]:
+    """Rows of ``_JOB_COLUMNS`` and the payload's text as jobs; ``attempt_offset``: what
+    the claim added to the attempts read."""
     claimed = []
-    for pk, attempts, workload, size, seed, user_id, worker_ids, queued_at, trace in rows:
-        text = texts.get(pk)
+    for pk, attempts, workload, size, seed, user_id, worker_ids, queued_at, trace, text in rows:
         payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
         job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
         claimed.append(

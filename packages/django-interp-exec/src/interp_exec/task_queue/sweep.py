@@ -34,7 +34,7 @@ and the other returns without running it.
 import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -76,7 +76,6 @@ class SweepReport:
 def sweep_expired_jobs() -> SweepReport:
     """One pass over the unfinished jobs; the django-q2 schedule runs it every minute."""
     now = timezone.now()
-    limit = leases.max_attempts()
     report = SweepReport()
 
     expired = CpuJobRecord.objects.filter(
@@ -88,9 +87,26 @@ def sweep_expired_jobs() -> SweepReport:
     _recover_dead_workers(report, now)
     _send_due(report, now)
 
-    stale = CpuJobRecord.objects.filter(
-        status=JobRecordStatus.QUEUED, queued_at__lt=now - leases.queued_grace()
-    ).values_list("pk", "attempts", "queued_at")[:SWEEP_BATCH]
+    resend_waiting(report, now, waited=leases.queued_grace(), batch=SWEEP_BATCH)
+
+    signals.sweep_finished.send(SweepReport, report=report)
+    if report.requeued or report.resent or report.failed or report.due:
+        _logger.info("cpu.sweep_finished", **report.counts())
+    else:
+        _logger.debug("cpu.sweep_finished", **report.counts())
+    return report
+
+
+def resend_waiting(report: SweepReport, now: datetime, *, waited: timedelta, batch: int) -> None:
+    """Send again the task of each queued job (up to ``batch``, oldest first) that has
+    waited longer than ``waited`` since its task was sent: that task was lost."""
+    limit = leases.max_attempts()
+    stale = (
+        CpuJobRecord.objects.filter(status=JobRecordStatus.QUEUED, queued_at__lt=now - waited)
+        .exclude(task_id="")
+        .order_by("queued_at")
+        .values_list("pk", "attempts", "queued_at")[:batch]
+    )
     for pk, attempts, queued_at in stale:
         seen = Q(status=JobRecordStatus.QUEUED, queued_at=queued_at, attempts=attempts)
         log = _logger.bind(job_id=str(pk), attempts=attempts)
@@ -103,13 +119,6 @@ def sweep_expired_jobs() -> SweepReport:
             report.resent.append(str(pk))
             waited_s = round((now - queued_at).total_seconds(), 1)
             log.warning("cpu.job_resent", waited_s=waited_s, task_id=_send(pk))
-
-    signals.sweep_finished.send(SweepReport, report=report)
-    if report.requeued or report.resent or report.failed or report.due:
-        _logger.info("cpu.sweep_finished", **report.counts())
-    else:
-        _logger.debug("cpu.sweep_finished", **report.counts())
-    return report
 
 
 def _send_due(report: SweepReport, now: datetime) -> None:

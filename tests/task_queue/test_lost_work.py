@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_q.models import OrmQ
 
 from interp_exec.ops import worker_heartbeat
-from interp_exec.ops.silent_workers import recover_jobs_of_silent_workers
+from interp_exec.ops.lost_work import recover_jobs_of_silent_workers, resend_tasks_to_idle_worker
 from interp_exec.ops.worker_heartbeat import HEARTBEAT_S, MISSED_BEATS, beat
 from interp_exec.task_queue.drain import run_cpu_job
 from tests.factories import job_record
@@ -87,3 +87,24 @@ def test_two_workers_looking_at_once_move_the_job_once() -> None:
     assert (first.requeued, second.requeued) == ([str(record.pk)], [])
     record.refresh_from_db()
     assert record.status == "queued"
+
+
+def queued_job(queued_s_ago: float, task_id: str = "task-lost-with-its-cluster") -> Any:
+    return job_record(status="queued", queued_at=ago(queued_s_ago), task_id=task_id)
+
+
+def test_an_idle_worker_sends_again_the_task_of_a_job_left_waiting() -> None:
+    waiting, fresh = queued_job(SILENT_S + 1), queued_job(SILENT_S / 2)
+    deferred = queued_job(SILENT_S + 1, task_id="")  # its task is sent when it is due
+
+    report = resend_tasks_to_idle_worker()
+
+    assert report.resent == [str(waiting.pk)]
+    assert OrmQ.objects.count() == 1
+    for record, moved in ((waiting, True), (fresh, False), (deferred, False)):
+        before = record.queued_at
+        record.refresh_from_db()
+        assert (record.queued_at != before) is moved
+    assert run_cpu_job(waiting.pk) == "ok"
+    # Sent again, it waits a while before it counts as lost once more.
+    assert resend_tasks_to_idle_worker().resent == []

@@ -1,4 +1,7 @@
-"""Jobs held by workers that stopped beating, queued again within seconds from any host.
+"""Work lost with dead workers, found again within seconds by any live one.
+
+Jobs held by workers that stopped beating are queued again; tasks lost with them
+are sent again.
 
 A whole cluster killed (SIGKILL, a host lost) leaves its running jobs claimed
 until their leases run out: the task queue's timeout plus a margin, minutes. The
@@ -15,6 +18,16 @@ longer ago than an entry lives, so a worker that just claimed a job has beaten
 since. A worker frozen that long (stopped, swapping) loses its jobs to another;
 should it wake and finish one, its outcome is discarded (the lease's rule: one
 stored outcome per job).
+
+A dead cluster also takes with it the tasks it had taken from the broker and not
+yet run (the Redis broker forgets them; the ORM broker hands them out again only
+after ``Q_CLUSTER["retry"]``), so their jobs stay queued with no task on its way.
+The sweep sends those again after ``QUEUED_GRACE_S``, minutes. Sooner: a worker
+with nothing to do (no task running, its pools idle) that sees jobs queued
+longer than an entry lives sends their tasks again (``resend_waiting``, up to
+its pools' worth a beat), and takes them itself if no other worker is quicker. A
+task sent twice is harmless: one delivery claims the job, the other finds it
+taken.
 """
 
 from datetime import timedelta
@@ -23,10 +36,11 @@ import structlog
 from django.db.models import Q
 from django.utils import timezone
 
+from interp_exec.core import conf
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.ops.worker_heartbeat import HEARTBEAT_S, MISSED_BEATS, read_heartbeats
 from interp_exec.task_queue.job_claims import worker_name
-from interp_exec.task_queue.sweep import SWEEP_BATCH, SweepReport, recover_lost_job
+from interp_exec.task_queue.sweep import SWEEP_BATCH, SweepReport, recover_lost_job, resend_waiting
 
 _SILENT_FOR = timedelta(seconds=HEARTBEAT_S * MISSED_BEATS)
 
@@ -55,4 +69,13 @@ def recover_jobs_of_silent_workers() -> SweepReport:
             recover_lost_job(pk, seen, attempts, worker, "its worker stopped beating", report, now)
     if report.requeued or report.failed:
         _logger.warning("cpu.silent_workers_recovered", **report.counts())
+    return report
+
+
+def resend_tasks_to_idle_worker() -> SweepReport:
+    """With this worker idle, send again the tasks of jobs left waiting too long."""
+    report = SweepReport()
+    resend_waiting(report, timezone.now(), waited=_SILENT_FOR, batch=2 * conf.default_max_workers())
+    if report.resent or report.failed:
+        _logger.warning("cpu.waiting_jobs_resent", **report.counts())
     return report

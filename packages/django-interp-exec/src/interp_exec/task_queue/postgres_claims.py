@@ -1,0 +1,127 @@
+"""The queue's two hot statements on PostgreSQL, each one set-based round trip.
+
+A worker filling its pool claims a batch of jobs and stores a batch of outcomes
+while its subinterpreters compute; on a two-core host the database server and
+this thread take their cores from the pool, so each statement saved is work
+taken off the pool's cores. The ORM spends three statements and a transaction on
+a claim (``SELECT ... FOR UPDATE SKIP LOCKED``, ``UPDATE``, the payloads'
+``SELECT``) and one ``UPDATE`` per job on a store; here:
+
+- ``claim_returning``: ``UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) picked
+  LEFT JOIN payloads ... RETURNING`` claims the picked rows, adds this worker to a
+  task job's ``worker_ids`` and reads them with their payload text, at once;
+- ``finish_returning``: ``UPDATE ... FROM (VALUES ...) RETURNING id`` stores every
+  outcome of a batch whose attempt still owns its job, and names those stored.
+
+The picking query is the ORM's own (``job_claims`` builds it), so both paths take
+the same jobs in the same order; ``job_claims`` uses these where the database is
+PostgreSQL and the ORM elsewhere.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, QuerySet
+
+from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
+
+# What a claim reads of each job, in the order ``job_claims`` builds jobs from.
+RETURNED = (
+    "id",
+    "attempts",
+    "workload",
+    "size",
+    "seed",
+    "created_by_id",
+    "worker_ids",
+    "queued_at",
+    "trace_parent",
+)
+
+
+def claim_returning(
+    picked: QuerySet[CpuJobRecord], columns: Mapping[str, Any], worker: str
+) -> list[tuple[Any, ...]]:
+    """Claim the rows ``picked`` selects (locked, skipping locked ones) with ``columns``
+    set and ``attempts`` raised; each row as ``RETURNED`` plus its payload's text
+    (None for a sampled job), in the order ``picked`` gives."""
+    # The ORM names the picked column "pk" (``values("pk")``).
+    pick_sql, pick_params = picked.values("pk").query.sql_with_params()
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(name)} = %s" for name in columns)
+    returned = ", ".join(f"job.{quote(name)}" for name in RETURNED)
+    # Names from the model's own meta, every value a parameter.
+    sql = (
+        f"UPDATE {quote(CpuJobRecord._meta.db_table)} AS job SET {assignments}, "  # noqa: S608
+        "attempts = job.attempts + 1, "
+        "worker_ids = CASE WHEN job.worker_ids IS NULL THEN NULL "
+        "ELSE job.worker_ids || to_jsonb(%s::text) END "
+        f"FROM ({pick_sql}) AS picked "
+        f"LEFT JOIN {quote(CpuJobPayload._meta.db_table)} AS payload "
+        "ON payload.job_id = picked.pk "
+        f"WHERE job.id = picked.pk RETURNING {returned}, payload.data::text, "
+        "job.task_priority, job.created_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns.values(), worker, *pick_params])
+        rows = cursor.fetchall()
+    # RETURNING keeps no order: the picking query's (priority, then age) again.
+    rows.sort(key=lambda row: (-row[-2], row[-1]))
+    return [tuple(row[:-2]) for row in rows]
+
+
+def finish_returning(
+    finished: Iterable[tuple[Any, int, Mapping[str, Any]]], finished_at: datetime
+) -> set[Any]:
+    """Store ``(job id, attempt, columns)`` where the job still runs under that attempt;
+    the ids stored. One statement per shape of ``columns`` (an outcome's, or an error's)."""
+    by_shape: dict[tuple[str, ...], list[tuple[Any, int, Mapping[str, Any]]]] = {}
+    for item in finished:
+        by_shape.setdefault(tuple(item[2]), []).append(item)
+    stored: set[Any] = set()
+    for names, items in by_shape.items():
+        stored |= _finish_shape(names, items, finished_at)
+    return stored
+
+
+def _column(name: str) -> Field[Any, Any]:
+    field = CpuJobRecord._meta.get_field(name)
+    assert isinstance(field, Field), name  # an outcome's columns are the record's own
+    return field
+
+
+def _value_type(field: Field[Any, Any]) -> str:
+    """The type a VALUES column is cast to: text for text of any length (assigning it
+    to a bounded column still refuses a value too long, as the ORM's UPDATE would)."""
+    if field.get_internal_type() in {"CharField", "TextField"}:
+        return "text"
+    return str(field.db_type(connection))
+
+
+def _finish_shape(
+    names: Sequence[str], items: list[tuple[Any, int, Mapping[str, Any]]], finished_at: datetime
+) -> set[Any]:
+    quote = connection.ops.quote_name
+    fields = [_column(name) for name in names]
+    # Typed in the first row: VALUES takes each column's type from its first value.
+    casts = ", ".join(f"%s::{_value_type(field)}" for field in fields)
+    row_sql = f"(%s::uuid, %s::integer, {casts})"
+    params: list[Any] = []
+    for pk, attempt, columns in items:
+        params += [pk, attempt]
+        params += [field.get_db_prep_save(columns[field.name], connection) for field in fields]
+    aliases = ", ".join(quote(name) for name in names)
+    assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names)
+    # Names from the model's own meta, every value a parameter.
+    sql = (
+        f"UPDATE {quote(CpuJobRecord._meta.db_table)} AS job SET {assignments}, "  # noqa: S608
+        "finished_at = %s, lease_expires_at = NULL "
+        f"FROM (VALUES {', '.join([row_sql] * len(items))}) AS v(id, attempt, {aliases}) "
+        "WHERE job.id = v.id AND job.status = %s AND job.attempts = v.attempt "
+        "RETURNING job.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [finished_at, *params, JobRecordStatus.RUNNING.value])
+        return {row[0] for row in cursor.fetchall()}
