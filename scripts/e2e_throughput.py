@@ -32,6 +32,12 @@ With ``--backlog`` the jobs are all queued before the qcluster starts, and jobs/
 is jobs / (last ``finished_at`` - first ``started_at``): what the workers can do
 when this process is not competing with them for the cores while it queues.
 
+With ``--slots N`` (repeatable, e.g. 1 2 4 8) the configurations are N inline
+q2 workers against one q2 worker with a pool of N subinterpreters, and a second
+table puts each pair side by side: throughput, the workers' PSS, their ratio,
+and what one more slot costs in PSS (the workers' PSS over N). Throughput
+flattens at the core count; memory is what keeps growing.
+
 With ``--repeat`` every configuration runs that many times, in rounds, and the
 median is shown with the range. A worker warms only the pools its flags route
 to, so an inline run carries no idle pool.
@@ -135,7 +141,10 @@ def main() -> None:
     django.setup()
     prepare_database(args)
     print(describe_machine(args), flush=True)
-    configurations = [(w, p, mode) for w, p in args.sizing for mode in MODES]
+    if args.slots:
+        configurations = [c for n in args.slots for c in ((n, 1, "inline"), (1, n, "interpreters"))]
+    else:
+        configurations = [(w, p, mode) for w, p in args.sizing for mode in MODES]
     runs: dict[tuple[int, int, str], list[RunResult]] = {c: [] for c in configurations}
     for round_number in range(1, args.repeat + 1):
         for workers, pool, mode in configurations:
@@ -152,13 +161,56 @@ def main() -> None:
         f"physical limit: {limit:.1f} jobs/s ({os.cpu_count()} cores / "
         f"{inline_run_ms:.1f} ms median inline run)"
     )
-    pools = sorted({pool for _, pool in args.sizing if pool > 1})
+    pools = sorted({pool for _, pool, mode in configurations if pool > 1})
     for pool, rate in bare_executor_rates(args, pools).items():
         print(f"bare stdlib InterpreterPoolExecutor({pool}).map, same payloads: {rate:.1f} jobs/s")
     print()
     print(HEADER)
     for configuration in configurations:
         print(summary_row(runs[configuration], limit, inline_run_ms))
+    if args.slots:
+        print()
+        print(SLOTS_HEADER)
+        for n in args.slots:
+            print(slots_row(n, runs[n, 1, "inline"], runs[1, n, "interpreters"]))
+        if 1 in args.slots and max(args.slots) > 1:
+            print(marginal_slots(max(args.slots), runs))
+
+
+def marginal_slots(n: int, runs: dict[tuple[int, int, str], list[RunResult]]) -> str:
+    """What one more slot adds to the workers' PSS, from 1 slot to ``n``, in each mode."""
+
+    def pss(key: tuple[int, int, str]) -> float:
+        return float(statistics.median(run.workers_pss_mb for run in runs[key]))
+
+    per_process = (pss((n, 1, "inline")) - pss((1, 1, "inline"))) / (n - 1)
+    per_interpreter = (pss((1, n, "interpreters")) - pss((1, 1, "interpreters"))) / (n - 1)
+    return (
+        f"one more slot, from 1 to {n}: a forked worker +{per_process:.1f} MiB PSS, a "
+        f"subinterpreter +{per_interpreter:.1f} MiB ({per_interpreter / per_process:.0%})"
+    )
+
+
+SLOTS_HEADER = (
+    "| slots | N x 1 inline jobs/s | 1 x N interpreters jobs/s | ratio "
+    "| N x 1 inline workers PSS MiB | 1 x N workers PSS MiB | PSS ratio | PSS per slot, inline "
+    "/ interpreters MiB |\n|---|---|---|---|---|---|---|---|"
+)
+
+
+def slots_row(n: int, inline: list[RunResult], pooled: list[RunResult]) -> str:
+    """N inline workers against one worker with N subinterpreters: medians of each."""
+
+    def median(runs: list[RunResult], name: str) -> float:
+        return float(statistics.median(float(getattr(run, name)) for run in runs))
+
+    rate_inline, rate_pooled = median(inline, "jobs_per_s"), median(pooled, "jobs_per_s")
+    pss_inline, pss_pooled = median(inline, "workers_pss_mb"), median(pooled, "workers_pss_mb")
+    return (
+        f"| {n} | {rate_inline:.1f} | {rate_pooled:.1f} | {rate_pooled / rate_inline:.2f}x "
+        f"| {pss_inline:.0f} | {pss_pooled:.0f} | {pss_pooled / pss_inline:.0%} "
+        f"| {pss_inline / n:.1f} / {pss_pooled / n:.1f} |"
+    )
 
 
 def parse_args() -> argparse.Namespace:
@@ -181,6 +233,12 @@ def parse_args() -> argparse.Namespace:
         type=parse_sizing,
         action="append",
         help="WORKERSxPOOL, e.g. 2x1; repeat for more (default 1x1 1x2 2x1 2x2)",
+    )
+    parser.add_argument(
+        "--slots",
+        type=int,
+        action="append",
+        help="N inline workers against 1 worker x pool N; repeat, e.g. --slots 1 --slots 8",
     )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
