@@ -143,6 +143,9 @@ def resolve_max_workers(configured: Any) -> int:
 
 
 _NOTHING_CONFIGURED: dict[str, Any] = {}
+# Django's settings object once found (a job reads the settings several times:
+# importing it again each time costs more than the read).
+_django_settings: Any = None
 _app_defaults: dict[str, Any] = {}
 _app_defaults_version = 0
 _merged: tuple[dict[str, Any], int, dict[str, Any]] | None = None
@@ -151,11 +154,14 @@ _merged: tuple[dict[str, Any], int, dict[str, Any]] | None = None
 def _configured_settings() -> dict[str, Any]:
     # Django may be absent (a subinterpreter importing a workload module does not
     # need it), or present but unconfigured (a plain script): both mean defaults.
-    try:
-        from django.conf import settings
-    except ImportError:
+    global _django_settings
+    if _django_settings is None:
+        try:
+            from django.conf import settings
+        except ImportError:
+            return _NOTHING_CONFIGURED
+        _django_settings = settings
+    if not _django_settings.configured:
         return _NOTHING_CONFIGURED
-    if not settings.configured:
-        return _NOTHING_CONFIGURED
-    configured: dict[str, Any] = getattr(settings, "INTERP_EXEC", _NOTHING_CONFIGURED)
+    configured: dict[str, Any] = getattr(_django_settings, "INTERP_EXEC", _NOTHING_CONFIGURED)
     return configured

@@ -221,12 +221,14 @@ class CpuDispatcher:
             "policy_source": policy.source,
         }
         # One event starts every job: cpu.fallback instead of cpu.dispatch when the
-        # route differs from the request, so tiny jobs pay for two log lines, not three.
-        # Under auto the request is auto's choice: only an override of it falls back.
+        # route differs from the request. A job that goes where it was sent logs one
+        # line at info, its end (cpu.complete carries the same fields); its start is
+        # for debugging. Under auto the request is auto's choice: only an override of
+        # it falls back.
         if route.mode is policy.mode:
             if policy.auto is not None:
                 fields["auto_reason"] = policy.auto.reason
-            self._tracer.emit(tracing.DISPATCH, fields)
+            self._tracer.emit(tracing.DISPATCH, fields, routine=True)
         else:
             self._tracer.emit(
                 tracing.FALLBACK,

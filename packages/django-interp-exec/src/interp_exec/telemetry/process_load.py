@@ -24,25 +24,30 @@ class ProcessPoolLoad:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pools: dict[int, tuple[str, int, int]] = {}  # pool id -> mode, size, busy
+        self._by_mode: dict[str, tuple[int, int]] = {}  # mode -> size, busy of its pools
 
     def pool_load(self, pool_id: int, mode: str, size: int, busy: int) -> None:
+        # Kept as running totals: it is told at every job's start and end.
         with self._lock:
+            _, old_size, old_busy = self._pools.get(pool_id, (mode, 0, 0))
             if size or busy:
                 self._pools[pool_id] = (mode, size, busy)
             else:
                 self._pools.pop(pool_id, None)
+            total_size, total_busy = self._by_mode.get(mode, (0, 0))
+            self._by_mode[mode] = (total_size + size - old_size, total_busy + busy - old_busy)
 
     def abandoned_interpreters(self, running: int) -> None:
         """Not kept here: only the metrics report it."""
 
     def loads(self) -> dict[str, tuple[int, int]]:
-        """Workers and busy workers of this process's pools, per mode."""
-        by_mode: dict[str, tuple[int, int]] = {}
+        """Workers and busy workers of this process's pools, per mode with any."""
         with self._lock:
-            for mode, size, busy in self._pools.values():
-                total_size, total_busy = by_mode.get(mode, (0, 0))
-                by_mode[mode] = (total_size + size, total_busy + busy)
-        return by_mode
+            return {mode: load for mode, load in self._by_mode.items() if load != (0, 0)}
+
+    def mode_load(self, mode: str) -> tuple[int, int]:
+        """Workers and busy workers of this process's pools of ``mode``."""
+        return self._by_mode.get(mode, (0, 0))
 
 
 POOL_LOAD = ProcessPoolLoad()

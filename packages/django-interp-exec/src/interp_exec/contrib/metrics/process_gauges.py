@@ -16,6 +16,8 @@ file before a test run has pointed ``PROMETHEUS_MULTIPROC_DIR`` elsewhere.
 
 import time
 
+from prometheus_client import Gauge
+
 from interp_exec.task_queue.sweep import SweepReport
 from interp_exec.telemetry.process_load import POOL_LOAD, read_memory
 
@@ -26,12 +28,22 @@ class _GaugeObserver:
     """A ``PoolObserver`` that sets this process's gauges from ``POOL_LOAD``, which the
     app registers before it (observers are told in the order registered)."""
 
-    def pool_load(self, pool_id: int, mode: str, size: int, busy: int) -> None:
-        from interp_exec.contrib.metrics import definitions as metrics
+    def __init__(self) -> None:
+        # Each mode's two gauges, looked up once: they are set at every job's start and end.
+        self._gauges: dict[str, tuple[Gauge, Gauge]] = {}
 
-        workers, busy_workers = POOL_LOAD.loads().get(mode, (0, 0))
-        metrics.POOL_WORKERS.labels(mode).set(workers)
-        metrics.POOL_BUSY_WORKERS.labels(mode).set(busy_workers)
+    def pool_load(self, pool_id: int, mode: str, size: int, busy: int) -> None:
+        gauges = self._gauges.get(mode)
+        if gauges is None:
+            from interp_exec.contrib.metrics import definitions as metrics
+
+            gauges = self._gauges[mode] = (
+                metrics.POOL_WORKERS.labels(mode),
+                metrics.POOL_BUSY_WORKERS.labels(mode),
+            )
+        workers, busy_workers = POOL_LOAD.mode_load(mode)
+        gauges[0].set(workers)
+        gauges[1].set(busy_workers)
 
     def abandoned_interpreters(self, running: int) -> None:
         from interp_exec.contrib.metrics import definitions as metrics
