@@ -1,7 +1,6 @@
 """Tasks enqueued here run in a real qcluster, in every mode, and end the same."""
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,19 +12,13 @@ from interp_exec.models import CpuJobRecord, DispatchLog
 from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.sweep import sweep_expired_jobs
 from tests.flag_helpers import set_flag
-from tests.qcluster import QCluster, running_qcluster, wait_out_flag_refresh
+from tests.qcluster import QCluster, wait_out_flag_refresh
 from tests.task_backend import tasks, unsafe_tasks
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 MODES = ("inline", "interpreters", "processes")
 FINISH_WITHIN_S = 60
-
-
-@pytest.fixture(scope="module")
-def qcluster(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[QCluster]:
-    with running_qcluster(tmp_path_factory.mktemp("qcluster")) as cluster:
-        yield cluster
 
 
 def route(task: Any, mode: str) -> None:

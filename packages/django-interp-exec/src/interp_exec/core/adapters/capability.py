@@ -25,7 +25,11 @@ def probe_imports(modules: list[str]) -> CapabilityVerdict:
         interpreter.exec(f"import sys; sys.path[:] = {list(sys.path)!r}")
         for module in modules:
             try:
-                interpreter.exec(f"import importlib; importlib.import_module({module!r})")
+                # As a worker imports it: with Django set up first if it needs it.
+                interpreter.exec(
+                    "from interp_exec.core.adapters.worker import import_workload_module; "
+                    f"import_workload_module({module!r})"
+                )
             except interpreters.ExecutionFailed as exc:
                 error = f"{exc.excinfo.type.__name__}: {refusal_summary(str(exc.excinfo.msg))}"
                 return CapabilityVerdict(
