@@ -222,7 +222,7 @@ def test_spoken_seconds_give_the_measured_pace_and_leave_the_rest_unchanged() ->
 )
 def test_a_transcript_payload_with_bad_spoken_seconds_is_refused(seconds: object) -> None:
     with pytest.raises(
-        InvalidInput, match="spoken_seconds must be a number of seconds from 0.001 to 360,000"
+        InvalidInput, match=r"spoken_seconds must be a number of seconds from 0\.001 to 360,000"
     ):
         count_words({"text": "hi", "spoken_seconds": seconds})
     with pytest.raises(ValueError, match="spoken_seconds"):

@@ -37,6 +37,7 @@ from interp_exec.core.domain.policy import (
     DispatchPolicy,
     Route,
     decide_route,
+    with_job_isolation,
 )
 from interp_exec.core.domain.port import CpuTaskPort
 from interp_exec.core.domain.workload import Workload
@@ -79,4 +80,5 @@ __all__ = [
     "payload_to_json",
     "prepare",
     "refused_outcome",
+    "with_job_isolation",
 ]
