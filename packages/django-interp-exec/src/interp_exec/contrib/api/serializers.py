@@ -17,6 +17,17 @@ def _workload_choices() -> list[str]:
     return [w.name for w in load_configured_workloads() if not w.call_with_arguments]
 
 
+class WholeNumberField(serializers.IntegerField):
+    """A JSON whole number, nothing else: REST framework's own field also takes "12",
+    12.0 and true, which no program means as a job's size or seed."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        value: int = super().to_internal_value(data)
+        return value
+
+
 class JobRequestSerializer(serializers.Serializer[None]):
     """A job to queue: a workload with your own ``payload``, or its sample (``size``, ``seed``).
 
@@ -30,13 +41,13 @@ class JobRequestSerializer(serializers.Serializer[None]):
         required=False,
         help_text="The workload's payload as JSON; leave it out to run the sample.",
     )
-    size = serializers.IntegerField(
+    size = WholeNumberField(
         required=False,
         min_value=1,
         max_value=MAX_JOB_SIZE,
         help_text="The sample's size in the workload's units; measured from a payload.",
     )
-    seed = serializers.IntegerField(
+    seed = WholeNumberField(
         required=False,
         min_value=0,
         max_value=MAX_SEED,
