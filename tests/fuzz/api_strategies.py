@@ -153,7 +153,7 @@ def good_payloads(draw: Any, workload: str) -> dict[str, Any]:
 @st.composite
 def bad_payloads(draw: Any, workload: str) -> dict[str, Any]:
     """A good payload of ``workload`` with one field bad, or missing, or one more."""
-    payload = draw(good_payloads(workload))
+    payload: dict[str, Any] = draw(good_payloads(workload))
     how = draw(st.sampled_from(["bad field", "missing", "unknown field"]))
     if how == "missing":
         del payload[REQUIRED[workload]]
@@ -172,7 +172,7 @@ def bad_requests(draw: Any) -> dict[str, Any]:
     """A job request that reads as JSON and asks for a job no workload takes."""
     workload = draw(st.sampled_from(WORKLOADS))
     good = {"workload": workload, "payload": draw(good_payloads(workload))}
-    return draw(
+    request: dict[str, Any] = draw(
         st.one_of(
             bad_payloads(workload).map(lambda p: {"workload": workload, "payload": p}),
             not_a_whole_number_in(1, MAX_JOB_SIZE).map(lambda n: {"workload": workload, "size": n}),
@@ -187,6 +187,7 @@ def bad_requests(draw: Any) -> dict[str, Any]:
             st.integers(0, MAX_SEED).map(lambda s: {**good, "seed": s}),  # a seed and a payload
         )
     )
+    return request
 
 
 def request_with(value: bytes, where: str) -> bytes:

@@ -32,7 +32,7 @@ def api(settings: Any) -> APIClient:
 
 
 def post(api: APIClient, body: bytes, content_type: str = "application/json") -> Any:
-    return api.generic("POST", JOBS, body, content_type=content_type)
+    return api.post(JOBS, body, content_type=content_type)
 
 
 def assert_refused_as_json(response: Any, status: int, sent: object) -> Any:

@@ -34,7 +34,7 @@ def api(person: User) -> APIClient:
 
 
 def post_raw(api: APIClient, body: bytes, content_type: str = "application/json") -> Any:
-    return api.generic("POST", JOBS, body, content_type=content_type)
+    return api.post(JOBS, body, content_type=content_type)
 
 
 def body_with_payload(payload_json: str, workload: str = "tests.echo") -> bytes:
@@ -154,9 +154,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(
     settings.INTERP_EXEC = {**settings.INTERP_EXEC, "API_MAX_BODY_BYTES": 100}
     body = json.dumps(ECHO).encode()
 
-    response = api.generic(
-        "POST", JOBS, body, content_type="application/json", CONTENT_LENGTH="1000000"
-    )
+    response = api.post(JOBS, body, content_type="application/json", CONTENT_LENGTH="1000000")
 
     assert "over 100 bytes" in refused(response, 413)
 

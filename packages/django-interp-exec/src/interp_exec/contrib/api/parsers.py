@@ -31,7 +31,7 @@ from rest_framework.exceptions import APIException, ParseError, UnsupportedMedia
 from rest_framework.parsers import BaseParser
 
 from interp_exec.core import conf
-from interp_exec.core.domain.json_text import json_depth, not_unicode
+from interp_exec.core.domain.json_text import deeper_than, not_unicode
 from interp_exec.task_queue.stored_payloads import max_stored_depth
 
 _READ_PIECE = 1 << 16
@@ -111,8 +111,7 @@ def _decode(body: bytes) -> Any:
         ) from None
     # A payload as deep as the database stores, inside the request's own object.
     most = max_stored_depth() + 1
-    depth = json_depth(text)
-    if depth > most:
+    if depth := deeper_than(text, most):
         raise ParseError(
             f"the body nests lists or objects {depth:,} deep; a job's payload may nest "
             f"{most - 1:,} deep, inside the request's object"

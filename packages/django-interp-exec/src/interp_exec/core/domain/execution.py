@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from interp_exec.core.domain.errors import InterpExecError, InvalidJob, shown
 from interp_exec.core.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
-from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH, json_depth
+from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH, deeper_than
 from interp_exec.core.domain.modes import ExecutorMode
 from interp_exec.core.domain.policy import CapabilityVerdict
 from interp_exec.core.domain.workload import Workload
@@ -109,8 +109,7 @@ def payload_to_json(payload: Any, *, max_depth: int = MAX_PAYLOAD_DEPTH) -> str:
         ) from None
     except (TypeError, ValueError) as exc:
         raise InvalidJob(f"payload is not JSON-compatible: {exc}") from None
-    depth = json_depth(text)
-    if depth > max_depth:
+    if depth := deeper_than(text, max_depth):
         raise InvalidJob(
             f"the payload nests lists or objects {depth:,} deep, more than the {max_depth:,} "
             "a job may; flatten it"

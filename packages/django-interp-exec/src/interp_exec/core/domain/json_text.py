@@ -40,6 +40,18 @@ def json_depth(text: str) -> int:
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
+def deeper_than(text: str, limit: int) -> int:
+    """The depth of the JSON ``text`` when it nests deeper than ``limit``, else 0.
+
+    Its opening brackets are counted first (at C speed): a text with no more of
+    them than ``limit`` cannot nest deeper, which settles nearly every payload.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return 0
+    depth = json_depth(text)
+    return depth if depth > limit else 0
+
+
 def not_unicode(value: Any) -> str:
     """Why some text in the JSON-compatible ``value`` (keys included) is not Unicode,
     in a sentence; empty when all of it is."""
