@@ -11,7 +11,8 @@ becomes readable when the owner exits (no polling), and then ends at once. Its
 forkserver, left without a client, exits on its own, and the resource tracker
 after it.
 
-Needs ``os.pidfd_open`` (Linux 5.3 and later); elsewhere a child is not watched.
+Needs ``os.pidfd_open`` (Linux 5.3 and later); where it is missing or refused, a child
+is not watched.
 """
 
 import os
@@ -31,6 +32,8 @@ def end_with(owner_pid: int) -> None:
         pidfd = pidfd_open(owner_pid)
     except ProcessLookupError:
         os._exit(OWNER_GONE)
+    except OSError:
+        return  # refused here (a sandbox, an old kernel): a raising initializer breaks the pool
     threading.Thread(
         target=_exit_when_readable, args=(pidfd,), name="interp-exec-owner-watch", daemon=True
     ).start()
