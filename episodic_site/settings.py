@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: whatever layer refuses a request under /cpu/api/, the answer is JSON.
+    "interp_exec.contrib.api.middleware.ApiErrorsAsJson",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads request.POST (the CSRF check): see the module.
     "episodic_site.form_encoding.RejectNonUtf8FormsMiddleware",

@@ -69,6 +69,13 @@ def crash(payload: dict[str, Any]) -> None:
     os._exit(13)
 
 
+@cpu_workload("tests.exit_process", sample=_sample)
+def exit_process(payload: dict[str, Any]) -> None:
+    """Ends the process it runs in at once, as a crash in C code would: declared safe
+    for subinterpreters, where that process is the whole queue worker."""
+    os._exit(13)
+
+
 @cpu_workload("tests.exit", sample=_sample)
 def exit_worker(payload: dict[str, Any]) -> None:
     """Tries to end whatever runs it, as ``sys.exit`` does."""

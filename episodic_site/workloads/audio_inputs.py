@@ -12,12 +12,12 @@ the workloads would check it, so a bad one is refused before it is queued.
 """
 
 import base64
-import binascii
 import io
 from collections.abc import Sequence
 from typing import Any
 
 from episodic_site.workloads import loudness, spectrum  # noqa: F401 - registers both
+from episodic_site.workloads.payload_checks import only_keys, whole_number
 from episodic_site.workloads.pcm import (
     MAX_CHANNELS,
     MAX_SAMPLE_RATE,
@@ -28,6 +28,8 @@ from episodic_site.workloads.wav import read_wav
 from interp_exec.core.domain.errors import InvalidInput
 from interp_exec.core.domain.inputs import FileUpload, InputFile, WorkloadInputs
 from interp_exec.core.workloads.registry import declare_inputs
+
+_PAYLOAD_KEYS = ("sample_rate", "channels", "pcm16_b64")
 
 
 def audio_from_files(files: Sequence[InputFile]) -> dict[str, Any]:
@@ -42,11 +44,12 @@ def samples_per_channel(payload: Any) -> int:
     """An audio payload's size, after the checks the workloads would fail it on."""
     if not isinstance(payload, dict) or not isinstance(payload.get("pcm16_b64"), str):
         raise InvalidInput('an audio payload is an object with "pcm16_b64": base64 text')
-    channels = _whole_number(payload, "channels", 1, 1, MAX_CHANNELS)
-    _whole_number(payload, "sample_rate", SAMPLE_RATE, MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)
+    only_keys(payload, _PAYLOAD_KEYS, "an audio payload")
+    channels = whole_number(payload, "channels", 1, 1, MAX_CHANNELS)
+    whole_number(payload, "sample_rate", SAMPLE_RATE, MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)
     try:
         pcm_bytes = len(base64.b64decode(payload["pcm16_b64"], validate=True))
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a character outside ASCII
         raise InvalidInput("pcm16_b64 is not base64 text") from None
     frame = 2 * channels
     if pcm_bytes % frame:
@@ -55,13 +58,6 @@ def samples_per_channel(payload: Any) -> int:
             "16-bit frames"
         )
     return pcm_bytes // frame
-
-
-def _whole_number(payload: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
-    value = payload.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{key} must be a whole number from {low:,} to {high:,}, got {value!r}")
-    return value
 
 
 WAV_INPUTS = WorkloadInputs(

@@ -27,8 +27,11 @@ _VTT_TIMING = re.compile(rf"^{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t].*)?$"
 _SRT_FORMAT = "HH:MM:SS,mmm --> HH:MM:SS,mmm"
 _VTT_FORMAT = "HH:MM:SS.mmm --> HH:MM:SS.mmm"
 
-_TAG = re.compile(r"<[^>]*>")  # <i>, <font ...>, <v Speaker>, <c.yellow>, <00:00:01.000>
-_OVERRIDE = re.compile(r"\{\\[^}]*\}")  # {\an8}: SubStation overrides some .srt files carry
+# A tag or override holds no opening bracket of its own kind: a search from an opening
+# bracket stops at the next one, so text full of unclosed "<" is scanned once (with
+# "<[^>]*>" every "<" rescanned to the end: quadratic, minutes for a file at the limit).
+_TAG = re.compile(r"<[^<>]*>")  # <i>, <font ...>, <v Speaker>, <c.yellow>, <00:00:01.000>
+_OVERRIDE = re.compile(r"\{\\[^{}]*\}")  # {\an8}: SubStation overrides some .srt files carry
 
 
 @dataclass(slots=True)

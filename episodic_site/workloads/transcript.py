@@ -3,15 +3,15 @@
 Readability (Flesch reading ease, Flesch-Kincaid grade), speaking-pace figures,
 filler words and the most used content words. Size unit: words. A payload may
 carry ``spoken_seconds`` (from a subtitle file's cue timings): the spoken minutes
-and words per minute are then measured, not estimated.
+and words per minute are then measured, not estimated. It holds nothing else.
 """
 
-import math
 import random
 import re
 from collections import Counter
 from typing import Any
 
+from episodic_site.workloads.payload_checks import number, only_keys
 from episodic_site.workloads.transcript_inputs import (
     TRANSCRIPT_SUFFIXES,
     transcript_from_files,
@@ -38,6 +38,11 @@ _VOCABULARY = (
     "um uh like basically actually so and the a to of in that is it for on with as"
 ).split()
 WORDS_PER_MINUTE_SPOKEN = 150
+# Spoken time a payload may give: from the millisecond a subtitle timing resolves
+# to 100 hours, longer than any episode (and than a pace worth reporting).
+MIN_SPOKEN_SECONDS = 0.001
+MAX_SPOKEN_SECONDS = 360_000
+_PAYLOAD_KEYS = ("text", "spoken_seconds")
 
 
 def count_syllables(word: str) -> int:
@@ -64,25 +69,19 @@ def make_transcript(size: int, seed: int) -> dict[str, Any]:
 
 
 def count_words(payload: Any) -> int:
-    """A transcript payload's size: its words, counted as the workload counts them."""
+    """A transcript payload's size: its words, counted as the workload counts them, once
+    every field it reads is checked (``InvalidInput`` naming the first bad one)."""
     if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
         raise InvalidInput('a transcript payload is an object with its "text" as a string')
-    _spoken_seconds(payload, InvalidInput)
+    only_keys(payload, _PAYLOAD_KEYS, "a transcript payload")
+    _spoken_seconds(payload)
     return len(_WORD.findall(payload["text"]))
 
 
-def _spoken_seconds(payload: dict[str, Any], error: type[Exception]) -> float | None:
-    seconds = payload.get("spoken_seconds")
-    if seconds is None:
+def _spoken_seconds(payload: dict[str, Any]) -> float | None:
+    if "spoken_seconds" not in payload:
         return None
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not math.isfinite(seconds)
-        or seconds <= 0
-    ):
-        raise error(f"spoken_seconds must be a number of seconds above 0, got {seconds!r}")
-    return float(seconds)
+    return number(payload, "spoken_seconds", MIN_SPOKEN_SECONDS, MAX_SPOKEN_SECONDS, "seconds")
 
 
 TRANSCRIPT_INPUTS = WorkloadInputs(
@@ -116,7 +115,7 @@ def readability(payload: dict[str, Any]) -> dict[str, Any]:
     text = payload["text"]
     if not isinstance(text, str):
         raise TypeError("payload['text'] must be a string")
-    spoken_seconds = _spoken_seconds(payload, ValueError)
+    spoken_seconds = _spoken_seconds(payload)
     words = _WORD.findall(text)
     sentences = max(len([s for s in _SENTENCE_END.split(text) if s.strip()]), 1)
     if not words:

@@ -4,7 +4,7 @@ Each test draws inputs that are bad by construction (``strategies.py``) and chec
 that every one is refused the way a person can act on (a form error, a 4xx, a
 CommandError naming the option, a refused outcome) with no 5xx, no exception out
 of the port and nothing stored. Per run: 70 job forms, 90 status.json requests,
-60 flag forms, 60 benchmark options, 70 ``queue_cpu_job`` calls and 60 mixed
-``map`` calls (410 inputs, about 7 s); ``--hypothesis-show-statistics`` prints the
-counts.
+60 flag forms, 60 benchmark options, 70 ``queue_cpu_job`` calls, 60 mixed ``map``
+calls and 510 API bodies (920 inputs, about 11 s); ``--hypothesis-show-statistics``
+prints the counts.
 """

@@ -1,5 +1,6 @@
 """Through the queue: a job that tries to end its worker is recorded failed on its first
-run, by what it raised, and the worker goes on to the next job."""
+run, by what it raised, and the worker goes on to the next job; a job whose worker was
+lost runs again only in processes, where it can end nothing but its own child."""
 
 import pytest
 from django_q.exceptions import TimeoutException
@@ -49,3 +50,23 @@ def test_the_task_queues_own_timeout_still_stops_an_inline_job() -> None:
     record.refresh_from_db()
     assert (record.status, record.error_type) == ("timed_out", "TimeoutException")
     assert CpuJobRecord.objects.filter(status="running").count() == 0
+
+
+def test_a_job_whose_worker_was_lost_runs_again_only_in_processes() -> None:
+    """Its flag says interpreters, where os._exit ends the whole worker; its first run's
+    worker is gone (the sweep queued it again, attempts 1), so this run is isolated."""
+    set_flag(flag_name("tests.exit_process"), mode="interpreters", everyone=True, min_task_size=0)
+    record = job_record("tests.exit_process", size=1, seed=1, attempts=1)
+
+    assert run_cpu_job(str(record.pk)) == "failed"
+
+    record.refresh_from_db()
+    assert (record.attempts, record.mode_requested, record.mode_used) == (
+        2,
+        "interpreters",
+        "processes",
+    )
+    assert record.fallback_reason.startswith("isolated: ")
+    assert "while running this job alone; it was not run again" in record.error_message
+    normal = job_record("tests.echo", size=1, seed=4)
+    assert run_cpu_job(str(normal.pk)) == "ok"

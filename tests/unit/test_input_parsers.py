@@ -11,7 +11,11 @@ from hypothesis import strategies as st
 
 from episodic_site.workloads import MODULES as SITE_WORKLOADS
 from episodic_site.workloads.audio_inputs import samples_per_channel
-from episodic_site.workloads.dedupe_inputs import documents_from_files, documents_from_text
+from episodic_site.workloads.dedupe_inputs import (
+    count_documents,
+    documents_from_files,
+    documents_from_text,
+)
 from episodic_site.workloads.subtitles import parse_srt, parse_vtt
 from episodic_site.workloads.text_files import decode_text_file
 from episodic_site.workloads.transcript import count_words, readability
@@ -213,9 +217,13 @@ def test_spoken_seconds_give_the_measured_pace_and_leave_the_rest_unchanged() ->
     } == {k: v for k, v in estimated.items() if k != "spoken_minutes"}
 
 
-@pytest.mark.parametrize("seconds", [0, -1, float("nan"), "60", True])
+@pytest.mark.parametrize(
+    "seconds", [0, -1, float("nan"), "60", True, None, 1e-300, 1e308, 10**400, 360_000.5]
+)
 def test_a_transcript_payload_with_bad_spoken_seconds_is_refused(seconds: object) -> None:
-    with pytest.raises(InvalidInput, match="spoken_seconds must be a number of seconds above 0"):
+    with pytest.raises(
+        InvalidInput, match=r"spoken_seconds must be a number of seconds from 0\.001 to 360,000"
+    ):
         count_words({"text": "hi", "spoken_seconds": seconds})
     with pytest.raises(ValueError, match="spoken_seconds"):
         readability({"text": "hi", "spoken_seconds": seconds})
@@ -238,10 +246,10 @@ def test_pasted_documents_split_on_dashes_when_there_are_some_else_on_blank_line
 
 
 def test_dedupe_needs_two_documents_and_names_an_empty_file() -> None:
-    with pytest.raises(InvalidInput, match=r"at least two documents to compare.*found 1"):
-        documents_from_text("Only one document here.")
-    with pytest.raises(InvalidInput, match=r"at least two \.txt files"):
-        documents_from_files([file("a.txt", "one")])
+    with pytest.raises(InvalidInput, match=r"at least two documents are needed.*found 1"):
+        count_documents(documents_from_text("Only one document here."))
+    with pytest.raises(InvalidInput, match=r"at least two documents are needed.*found 1"):
+        count_documents(documents_from_files([file("a.txt", "one")]))
     with pytest.raises(InvalidInput, match=r"b\.txt holds only blank space"):
         documents_from_files([file("a.txt", "one"), file("b.txt", " \n\t")])
     assert documents_from_files([file("a.txt", "one"), file("b.txt", "two\n")]) == {
@@ -328,10 +336,15 @@ def test_any_pasted_documents_split_or_are_refused(text: str) -> None:
     documents = parsed_or_refusal(lambda: documents_from_text(text))
 
     if isinstance(documents, InvalidInput):
-        assert "at least two documents" in str(documents) or "NUL" in str(documents)
+        assert "NUL" in str(documents)
+        return
+    assert all(d == d.strip() and d for d in documents["paragraphs"])
+    counted = parsed_or_refusal(lambda: count_documents(documents))
+    if isinstance(counted, InvalidInput):
+        assert "at least two documents" in str(counted)
+        assert len(documents["paragraphs"]) < 2
     else:
-        assert len(documents["paragraphs"]) >= 2
-        assert all(d == d.strip() and d for d in documents["paragraphs"])
+        assert counted == len(documents["paragraphs"]) >= 2
 
 
 @pytest.mark.parametrize(

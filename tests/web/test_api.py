@@ -13,27 +13,17 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django_q.models import OrmQ
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from interp_exec.models import CpuJobPayload, CpuJobRecord
+from interp_exec.core.domain import InvalidJob
+from interp_exec.models import CpuJobRecord
 from interp_exec.routing.flag_policy import flag_name
+from interp_exec.task_backend.workloads import task_workload
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
+from tests.api_clients import JOBS, client_with_token, counts
 from tests.flag_helpers import set_flag
-
-JOBS = "/cpu/api/jobs/"
-
-
-def counts() -> tuple[int, int, int]:
-    return CpuJobRecord.objects.count(), CpuJobPayload.objects.count(), OrmQ.objects.count()
-
-
-def client_with_token(user: User) -> APIClient:
-    token = Token.objects.create(user=user)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
+from tests.task_backend import tasks
 
 
 @pytest.fixture
@@ -151,6 +141,31 @@ def test_a_bad_request_is_a_400_naming_the_field_and_nothing_is_stored(
 
     assert response.status_code == 400
     assert problem in " ".join(response.json()[field])
+    assert counts() == (0, 0, 0)
+
+
+def test_a_post_naming_a_task_is_a_400_and_nothing_is_stored(
+    api: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Once this process knows the task (as its enqueue or a worker makes it known), it
+    is a workload of the registry; still nobody but its own enqueue may queue it."""
+    path = task_workload(tasks.add).name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            JOBS,
+            {"workload": path, "payload": {"args": [1], "kwargs": {"b": 2, "c": 3}}, "size": 1},
+            format="json",
+        )
+
+    assert response.status_code == 400
+    assert f'"{path}" is not a valid choice' in response.json()["workload"][0]
+    assert counts() == (0, 0, 0)
+    schema = api.get("/cpu/api/schema/", {"format": "json"}).json()
+    workload = schema["components"]["schemas"]["JobRequest"]["properties"]["workload"]
+    assert path not in schema["components"]["schemas"][workload["$ref"].rpartition("/")[2]]["enum"]
+    with pytest.raises(InvalidJob, match="only its own enqueue"):
+        queue_cpu_job(path, 1, payload={"args": [1], "kwargs": {}})
     assert counts() == (0, 0, 0)
 
 

@@ -190,7 +190,19 @@ MU_LAW_WAV = wav_file(b"\x00" * 100, Header(encoding=7, bits=8))
             "ep.txt is not UTF-8 text: byte 0xe9 at offset 3",
         ),
         ("transcript.readability", {"files": []}, "files", "choose a file to upload"),
-        ("text.dedupe", {"files": [upload("a.txt", b"one")]}, "files", "at least two .txt files"),
+        ("text.dedupe", {"files": [upload("a.txt", b"one")]}, "files", "at least two documents"),
+        (
+            "audio.loudness",
+            {"files": [upload("a.wav", tone_wav(0.1)), upload("b.wav", tone_wav(0.1))]},
+            "files",
+            "upload one file, not 2",
+        ),
+        (
+            "transcript.readability",
+            {"files": [upload("a.srt", SRT), upload("b.txt", b"Two.")]},
+            "files",
+            "upload one file, not 2",
+        ),
     ],
 )
 def test_a_bad_upload_is_a_form_error_and_nothing_is_stored(

@@ -17,11 +17,13 @@ from interp_exec.core.domain import PayloadTooLarge
 from interp_exec.core.workloads import get_workload
 from interp_exec.models import CpuJobRecord
 from interp_exec.routing.flag_policy import flag_name
+from interp_exec.task_backend.workloads import task_workload
 from interp_exec.task_queue import queueing
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE, queue_cpu_job
 from interp_exec.web.job_status import format_ms
 from tests.flag_helpers import set_flag
+from tests.task_backend import tasks
 
 JOBS = "/cpu/jobs/"
 SOME_ID = "0b6d2c34-9f4e-4c55-8d0a-2f1e8f0c7a11"
@@ -139,8 +141,14 @@ def test_a_payload_over_the_workloads_limit_is_refused_before_queueing(
     assert queued_nothing()
 
 
-def test_a_huge_payload_is_refused_without_being_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = get_workload("text.dedupe")
+@pytest.mark.parametrize(
+    "workload", ["text.dedupe", "transcript.readability", "audio.loudness", "audio.spectrum"]
+)
+def test_a_huge_payload_is_refused_without_being_built(
+    monkeypatch: pytest.MonkeyPatch, workload: str
+) -> None:
+    """A million audio samples took 0.6 s to make only to be refused."""
+    real = get_workload(workload)
     sizes: list[int] = []
 
     def counting_sample(size: int, seed: int) -> Any:
@@ -152,8 +160,23 @@ def test_a_huge_payload_is_refused_without_being_built(monkeypatch: pytest.Monke
     )
 
     with pytest.raises(PayloadTooLarge, match="would be about"):
-        queue_cpu_job("text.dedupe", MAX_JOB_SIZE)
-    assert max(sizes) < 1_000  # estimated from a short sample, not built at full size
+        queue_cpu_job(workload, MAX_JOB_SIZE)
+    assert max(sizes) < 1_000  # estimated from short samples, not built at full size
+    assert queued_nothing()
+
+
+def test_a_task_is_neither_offered_nor_queued_by_the_forms(
+    client: Client, person: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    path = task_workload(tasks.add).name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(JOBS, {"workload": path, "size": "1"})
+        page = client.post(f"{JOBS}new/{path}/", {"source": "sample", "size": "1"})
+
+    assert "Select a valid choice" in " ".join(response.context["form"].errors["workload"])
+    assert f'value="{path}"' not in response.content.decode()
+    assert page.status_code == 404
     assert queued_nothing()
 
 

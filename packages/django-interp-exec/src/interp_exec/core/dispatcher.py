@@ -50,6 +50,7 @@ from interp_exec.core.domain import (
     decide_route,
     prepare,
     refused_outcome,
+    with_job_isolation,
 )
 from interp_exec.core.workloads import get_workload
 
@@ -191,7 +192,7 @@ class CpuDispatcher:
         requested = (self.fixed_mode or ExecutorMode.INLINE).value
         try:
             prepared = prepare(job, get_workload(job.workload), dispatch_id)
-            policy = self._policy_source(job, self.fixed_mode)
+            policy = with_job_isolation(self._policy_source(job, self.fixed_mode), job)
             requested = policy.requested
             if prepared.payload_bytes > policy.max_payload_bytes:
                 raise PayloadTooLarge(
@@ -200,9 +201,9 @@ class CpuDispatcher:
                 )
             if policy.isolated and not policy.processes_enabled:
                 raise IsolationUnavailable(
-                    f"{prepared.workload.name} is isolated (its flag says untrusted): its "
-                    "jobs run only in processes, and processes are turned off "
-                    "(INTERP_EXEC_PROCESSES_ENABLED)"
+                    f"{prepared.workload.name} is isolated (its flag says untrusted, or an "
+                    "earlier run of this job lost its worker): it runs only in processes, and "
+                    "processes are turned off (INTERP_EXEC_PROCESSES_ENABLED)"
                 )
         except Exception as exc:
             outcome = refused_outcome(job, dispatch_id, as_refusal(exc), requested)

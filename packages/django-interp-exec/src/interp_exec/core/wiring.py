@@ -25,6 +25,7 @@ from interp_exec.core.domain import (
     DispatchPolicy,
     ExecutorMode,
     InterpExecError,
+    with_job_isolation,
 )
 from interp_exec.core.domain.port import CpuTaskPort
 from interp_exec.core.settings_policy import settings_policy
@@ -97,7 +98,7 @@ def import_callable(path: str) -> Any:
 def policy_for(job: CpuJob, mode: str | ExecutorMode | None = None) -> DispatchPolicy:
     """The policy the site's port would apply to ``job``: for checks made before queueing."""
     fixed = ExecutorMode.parse(mode) if mode is not None else None
-    return _policy_source()(job, fixed)
+    return with_job_isolation(_policy_source()(job, fixed), job)
 
 
 def _policy_source() -> PolicySource:

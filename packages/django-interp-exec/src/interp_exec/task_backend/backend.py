@@ -30,7 +30,7 @@ from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.exceptions import InvalidTask, InvalidTaskBackend, TaskResultDoesNotExist
 from django.utils.json import normalize_json
 
-from interp_exec.core.domain import ExecutorMode, InterpExecError, payload_to_json
+from interp_exec.core.domain import ExecutorMode, InterpExecError
 from interp_exec.core.domain.execution import MAX_NAME_LENGTH
 from interp_exec.task_backend.workloads import find_task, task_workload
 
@@ -77,13 +77,15 @@ class CpuTaskBackend(BaseTaskBackend):
     ) -> TaskResult[P, R]:
         """Store the task's job; raises Django's ``InvalidTask`` for a task workers cannot
         run, ``TypeError``/``ValueError`` for arguments JSON cannot hold (as Django's
-        own backends do), ``PayloadTooLarge`` past the flag's payload limit."""
+        own backends do) or the database cannot store (nested too deep, not
+        Unicode), ``PayloadTooLarge`` past the flag's payload limit."""
         self.validate_task(task)
         from interp_exec.task_backend.storage import enqueue_task
+        from interp_exec.task_queue.stored_payloads import stored_json_bytes
 
         task_workload(_findable(task))
         arguments = {"args": normalize_json(args), "kwargs": normalize_json(kwargs)}
-        size = len(payload_to_json(arguments).encode())
+        size = stored_json_bytes(arguments)
         return cast("TaskResult[P, R]", enqueue_task(self, task, arguments, size))
 
     def get_result(self, result_id: str) -> TaskResult[..., Any]:

@@ -22,7 +22,10 @@ the worker of every attempt).
 Each claim returns the job ready to run: a stored payload (``CpuJobPayload``,
 read after the claim's transaction, which stays short) as its JSON text, never
 decoded in the host (``JsonPayload``); a sampled one as ``SamplePayload``, built
-by the worker that runs it.
+by the worker that runs it. A job claimed again after its worker was lost (a
+later attempt) is ``isolated``: it may be what killed that worker (``os._exit``
+in a subinterpreter takes the whole worker down), so it runs only in processes,
+where such a job ends its own child, not the worker.
 """
 
 import os
@@ -214,11 +217,14 @@ def _claimed_jobs(
     claimed = []
     for pk, attempts, workload, size, seed, user_id, worker_ids, queued_at, trace, text in rows:
         payload = SamplePayload(seed or 0) if text is None else JsonPayload(text)
-        job = CpuJob(workload, payload, size=size, rollout_key=str(pk), user_id=user_id)
+        attempt = attempts + attempt_offset
+        job = CpuJob(
+            workload, payload, size=size, rollout_key=str(pk), user_id=user_id, isolated=attempt > 1
+        )
         claimed.append(
             ClaimedJob(
                 pk,
-                attempts + attempt_offset,
+                attempt,
                 job,
                 is_task=worker_ids is not None,
                 queued_at=queued_at,

@@ -8,8 +8,9 @@ after ``migrate``) runs ``sweep_expired_jobs`` every minute, and it looks only
 at the job records::
 
     running, lease expired --attempts < JOB_MAX_ATTEMPTS--> queued, task sent again
-    or its worker on this      (the cause noted on it)
-    host is dead           --otherwise--------------------> failed: "the worker ... died N times"
+    or its worker on this      (the cause noted on it; its re-runs run only in
+    host is dead               processes: see job_claims)
+                           --otherwise--------------------> failed: "the worker ... died N times"
     queued and unclaimed for QUEUED_GRACE_S --------------> task sent again
     queued, deferred (run_after), now due, never sent -----> task sent (``due``)
 
@@ -175,8 +176,9 @@ def recover_lost_job(
             log.error("cpu.job_worker_lost", max_attempts=limit, reason=why)
         return
     cause = (
-        f"run {attempts} of {limit} did not finish: {why} (worker {worker}); "
-        "queued again. If the job itself kills its worker, mark its workload untrusted."
+        f"run {attempts} of {limit} did not finish: {why} (worker {worker}); queued again, "
+        "to run only in processes, since the job itself may have killed its worker. If its "
+        "workload's jobs do, mark the workload untrusted."
     )
     moved = _move(
         pk,

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from interp_exec.core.domain import InvalidInput, Workload
+from interp_exec.core.domain import InvalidJob, Workload
 from interp_exec.core.domain.inputs import InputFile
 from interp_exec.core.workloads import load_configured_workloads
 
@@ -63,15 +63,25 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class OneFileInput(forms.ClearableFileInput):
+    """A file input for one file that still reads every file posted under its name:
+    Django's own keeps the last one, so a second file sent past the browser's input
+    would replace the first without a word. The field refuses them instead."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return files.getlist(name)
+
+
 class UploadField(forms.FileField):
     """One or several files, as the workload declares; cleaned to a list either way.
 
-    Empty files pass: the workload's parser names the empty file in its error.
+    Several files posted for one are all kept, and the workload's declaration refuses
+    them (``FileUpload.parse_files``). Empty files pass: the workload's parser names
+    the empty file in its error.
     """
 
     def __init__(self, *, many: bool, **kwargs: Any) -> None:
-        if many:
-            kwargs["widget"] = MultipleFileInput()
+        kwargs["widget"] = MultipleFileInput() if many else OneFileInput()
         super().__init__(allow_empty_file=True, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
@@ -158,7 +168,7 @@ class JobInputForm(forms.Form):
     def _parse(self, field: str, parse: Callable[[], tuple[Any, int]]) -> None:
         try:
             self.payload, self.cleaned_data["size"] = parse()
-        except InvalidInput as exc:
+        except InvalidJob as exc:  # InvalidInput, or a payload over the limit
             self.add_error(field, str(exc))
         else:
             self.cleaned_data["seed"] = None

@@ -1,13 +1,15 @@
 """A person's own input made into a job's payload and size, for the job form and the API.
 
-Both go through here, so both refuse the same input with the same sentence:
+Both go through here, so both refuse the same payload with the same sentence:
 
-    pasted text / uploaded files --workload's parser--> payload --measure--> size
-    payload given whole (API) ------------------------> payload --measure--> size
+    pasted text / uploaded files --workload's parser--> payload -+
+    payload given whole (API) -----------------------------------+-> bytes --measure--> size
 
-then ``queue_cpu_job(workload, size, payload=payload)``, which checks the payload
-against the workload's ``max_payload_bytes`` and stores it. Uploads are limited
-to the same number of bytes (``upload_limit``) while they stream in.
+where "bytes" is ``check_payload`` (the database can store it, and it is within the
+workload's ``max_payload_bytes``: a cheap check, made before the measure reads the
+payload) and ``measure`` is the workload's own check of every field it reads.
+``queue_cpu_job(workload, size, payload=payload)`` then stores it. Uploads are
+limited to the same number of bytes (``upload_limit``) while they stream in.
 """
 
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ from interp_exec.core.domain import CpuJob, InvalidInput
 from interp_exec.core.domain.inputs import InputFile, WorkloadInputs
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import get_workload
-from interp_exec.task_queue.queueing import MAX_JOB_SIZE
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, check_payload
 
 
 def declared_inputs(workload: str) -> WorkloadInputs:
@@ -40,8 +42,11 @@ def upload_limit(workload: str, user: AbstractBaseUser | AnonymousUser) -> int:
 
 
 def payload_size(workload: str, payload: Any) -> int:
-    """The job size of a payload given whole, measured as the workload measures it."""
-    return declared_inputs(workload).size_of(payload, most=MAX_JOB_SIZE)
+    """The job size of ``payload``, once it is checked: its bytes, then every field the
+    workload reads, as the workload measures it."""
+    inputs = declared_inputs(workload)
+    check_payload(workload, payload)
+    return inputs.size_of(payload, most=MAX_JOB_SIZE)
 
 
 def payload_from_text(workload: str, text: str) -> tuple[Any, int]:
@@ -51,7 +56,7 @@ def payload_from_text(workload: str, text: str) -> tuple[Any, int]:
     if not text.strip():
         raise InvalidInput("paste some text")
     payload = inputs.paste.parse(text)
-    return payload, inputs.size_of(payload, most=MAX_JOB_SIZE)
+    return payload, payload_size(workload, payload)
 
 
 def payload_from_files(workload: str, files: Sequence[InputFile]) -> tuple[Any, int]:
@@ -59,4 +64,4 @@ def payload_from_files(workload: str, files: Sequence[InputFile]) -> tuple[Any, 
     if inputs.upload is None:
         raise InvalidInput(f"{workload} takes no uploaded files")
     payload = inputs.upload.parse_files(files)
-    return payload, inputs.size_of(payload, most=MAX_JOB_SIZE)
+    return payload, payload_size(workload, payload)

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from interp_exec.core.domain.errors import shown
 from interp_exec.core.workloads import load_configured_workloads
 from interp_exec.models import CpuJobRecord
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE, MAX_SEED
@@ -11,7 +12,20 @@ from interp_exec.web.job_status import without_server_paths
 
 
 def _workload_choices() -> list[str]:
-    return [w.name for w in load_configured_workloads()]
+    """The workloads a program may queue: a django.tasks task is not one of them (only
+    its own ``enqueue`` makes its jobs, with the arguments its code chose)."""
+    return [w.name for w in load_configured_workloads() if not w.call_with_arguments]
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A JSON whole number, nothing else: REST framework's own field also takes "12",
+    12.0 and true, which no program means as a job's size or seed."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        value: int = super().to_internal_value(data)
+        return value
 
 
 class JobRequestSerializer(serializers.Serializer[None]):
@@ -27,13 +41,13 @@ class JobRequestSerializer(serializers.Serializer[None]):
         required=False,
         help_text="The workload's payload as JSON; leave it out to run the sample.",
     )
-    size = serializers.IntegerField(
+    size = WholeNumberField(
         required=False,
         min_value=1,
         max_value=MAX_JOB_SIZE,
         help_text="The sample's size in the workload's units; measured from a payload.",
     )
-    seed = serializers.IntegerField(
+    seed = WholeNumberField(
         required=False,
         min_value=0,
         max_value=MAX_SEED,
@@ -46,6 +60,16 @@ class JobRequestSerializer(serializers.Serializer[None]):
         self.fields["workload"].choices = _workload_choices()  # type: ignore[attr-defined]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        f"unknown field {shown(unknown[0])}: a job request takes "
+                        f"{', '.join(self.fields)}"
+                    ]
+                }
+            )
         if "payload" in attrs and "seed" in attrs:
             raise serializers.ValidationError(
                 {"seed": ["a seed picks a sample; leave it out when you give a payload"]}

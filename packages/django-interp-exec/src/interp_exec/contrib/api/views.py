@@ -1,9 +1,10 @@
 """The API's one resource, jobs: queue one, poll one, list your own.
 
 The viewset names its own authentication (a token made in the admin, or the
-site's sign-in), permission, throttle (``INTERP_EXEC["API_RATE"]`` per person),
-parser, renderers, pagination and schema, so the API works the same whatever the
-host's ``REST_FRAMEWORK`` says.
+site's sign-in), permission, throttle (``INTERP_EXEC["API_RATE"]`` per person,
+``throttling``), parser (``parsers``: every malformed body a JSON 4xx), renderers,
+pagination and schema, so the API works the same whatever the host's
+``REST_FRAMEWORK`` says.
 
 A person sees only their own jobs, and an id of anyone else's answers 404 as a
 missing one would; staff see everyone's (as on the site's job pages). Queueing
@@ -22,24 +23,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 
-from interp_exec.contrib.api.parsers import LimitedJSONParser
+from interp_exec.contrib.api.parsers import JobRequestParser
 from interp_exec.contrib.api.serializers import JobRequestSerializer, JobSerializer
-from interp_exec.core import conf
+from interp_exec.contrib.api.throttling import PersonRateThrottle
 from interp_exec.core.domain import InterpExecError, InvalidJob, QueueLimitReached
 from interp_exec.core.workloads import get_workload
 from interp_exec.models import CpuJobRecord
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.web.job_inputs import payload_size
-
-
-class PersonRateThrottle(UserRateThrottle):
-    """Requests one person may make (polls included), counted in the default cache."""
-
-    def get_rate(self) -> str:
-        rate: str = conf.get_setting("API_RATE")
-        return rate
 
 
 class JobPages(PageNumberPagination):
@@ -71,7 +63,7 @@ class JobViewSet(
     authentication_classes = (TokenAuthentication, SessionAuthentication)
     permission_classes = (IsAuthenticated,)
     throttle_classes = (PersonRateThrottle,)
-    parser_classes = (LimitedJSONParser,)
+    parser_classes = (JobRequestParser,)
     renderer_classes = (JSONRenderer, BrowsableAPIRenderer)
     pagination_class = JobPages
     schema = JobSchema()

@@ -5,15 +5,27 @@ comparison a user would otherwise pick. Unlike a subinterpreter, a stuck child
 can be killed: the pool is killed and replaced, and jobs that were running
 beside the stuck one are run again on the new pool. A job whose process died
 while it ran alone (``os._exit``, a crash) fails with that reason and is not run
-again: it is what ended the process (``pool._MAX_RESUBMITS``).
+again: it is what ended the process (``pool._MAX_RESUBMITS``). A child ends when
+the process that made its pool dies (``owner_watch``): a dead queue worker leaves
+no pool behind.
 """
 
 import multiprocessing
+import os
+from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
+from interp_exec.core.adapters.owner_watch import end_with
 from interp_exec.core.adapters.pool import PoolAdapter
 from interp_exec.core.adapters.worker import WorkerReply, prepare_worker
 from interp_exec.core.domain import ExecutorMode
+
+
+def start_child(owner_pid: int, sys_path: Sequence[str], modules: Sequence[str]) -> None:
+    """Each child's initializer: it ends with the process that made its pool
+    (``owner_watch``), then prepares as every worker does."""
+    end_with(owner_pid)
+    prepare_worker(sys_path, modules)
 
 
 class ProcessPoolAdapter(PoolAdapter):
@@ -27,8 +39,8 @@ class ProcessPoolAdapter(PoolAdapter):
         return ProcessPoolExecutor(
             max_workers=self.max_workers,
             mp_context=multiprocessing.get_context("forkserver"),
-            initializer=prepare_worker,
-            initargs=initargs,
+            initializer=start_child,
+            initargs=(os.getpid(), *initargs),
         )
 
     def _stop_stuck(self, executor: Executor, stuck: Future[WorkerReply]) -> None:

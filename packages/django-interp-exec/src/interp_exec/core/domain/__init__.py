@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         DispatchPolicy,
         Route,
         decide_route,
+        with_job_isolation,
     )
     from interp_exec.core.domain.port import CpuTaskPort
     from interp_exec.core.domain.workload import Workload
@@ -92,6 +93,7 @@ __all__ = [
     "payload_to_json",
     "prepare",
     "refused_outcome",
+    "with_job_isolation",
 ]
 
 __getattr__ = lazy_exports(
@@ -132,6 +134,7 @@ __getattr__ = lazy_exports(
         "DispatchPolicy": "interp_exec.core.domain.policy",
         "Route": "interp_exec.core.domain.policy",
         "decide_route": "interp_exec.core.domain.policy",
+        "with_job_isolation": "interp_exec.core.domain.policy",
         "CpuTaskPort": "interp_exec.core.domain.port",
         "Workload": "interp_exec.core.domain.workload",
     },

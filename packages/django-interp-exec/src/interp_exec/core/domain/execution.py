@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from interp_exec.core.domain.errors import InterpExecError, InvalidJob, shown
 from interp_exec.core.domain.jobs import CpuJob, JobOutcome, JobStatus, JsonPayload, SamplePayload
+from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH, deeper_than
 from interp_exec.core.domain.modes import ExecutorMode
 from interp_exec.core.domain.policy import CapabilityVerdict
 from interp_exec.core.domain.workload import Workload
@@ -96,10 +97,11 @@ def prepare(job: CpuJob, workload: Workload, dispatch_id: str | None = None) -> 
     )
 
 
-def payload_to_json(payload: Any) -> str:
-    """The payload as JSON text; ``InvalidJob`` saying why when it cannot be."""
+def payload_to_json(payload: Any, *, max_depth: int = MAX_PAYLOAD_DEPTH) -> str:
+    """The payload as JSON text; ``InvalidJob`` saying why when it cannot be, or when it
+    nests deeper than ``max_depth``."""
     try:
-        return json.dumps(payload, allow_nan=False)
+        text = json.dumps(payload, allow_nan=False)
     except RecursionError:
         raise InvalidJob(
             "the payload is nested too deeply to encode as JSON (lists or objects inside "
@@ -107,6 +109,12 @@ def payload_to_json(payload: Any) -> str:
         ) from None
     except (TypeError, ValueError) as exc:
         raise InvalidJob(f"payload is not JSON-compatible: {exc}") from None
+    if depth := deeper_than(text, max_depth):
+        raise InvalidJob(
+            f"the payload nests lists or objects {depth:,} deep, more than the {max_depth:,} "
+            "a job may; flatten it"
+        )
+    return text
 
 
 def is_storable_size(size: Any) -> bool:

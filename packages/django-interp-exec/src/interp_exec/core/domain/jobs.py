@@ -44,6 +44,9 @@ class CpuJob:
     default the job's workload, size and payload decide it). ``user_id`` lets a
     flag's user/group rules apply to jobs submitted by a person. ``payload`` may be
     a ``SamplePayload`` or a ``JsonPayload`` instead of the data itself.
+    ``isolated``: run it only in processes, whatever its policy says, as an
+    untrusted workload's jobs run; the queue sets it on a job whose earlier run
+    lost its worker, since the job itself may be what killed it.
     """
 
     workload: str
@@ -52,6 +55,7 @@ class CpuJob:
     timeout_s: float | None = None
     rollout_key: str | None = None
     user_id: int | None = None
+    isolated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

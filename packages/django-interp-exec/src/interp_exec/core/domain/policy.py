@@ -5,10 +5,12 @@ is needed, the capability verdict for the workload); it answers with a ``Route``
 that carries the reason a user will read in the outcome and the dispatch log.
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from interp_exec.core.domain.auto_choice import AutoChoice
+from interp_exec.core.domain.jobs import CpuJob
 from interp_exec.core.domain.modes import AUTO, ExecutorMode
 
 
@@ -59,6 +61,15 @@ class DispatchPolicy:
     def fallback_mode(self) -> ExecutorMode:
         """Where a job goes that cannot run in a subinterpreter."""
         return ExecutorMode.PROCESSES if self.processes_enabled else ExecutorMode.INLINE
+
+
+def with_job_isolation(policy: DispatchPolicy, job: CpuJob) -> DispatchPolicy:
+    """``policy`` as it applies to ``job``: isolated as well when the job itself is."""
+    if not job.isolated or policy.isolated:
+        return policy
+    return dataclasses.replace(
+        policy, isolated=True, source=f"{policy.source}; an earlier run of the job lost its worker"
+    )
 
 
 @dataclass(frozen=True, slots=True)
