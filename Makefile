@@ -8,6 +8,12 @@ SHELL := bash
 
 BIN := .venv/bin
 STAMP := .venv/.provisioned
+# uv as scripts/provision.sh finds or installs it.
+UV := $(or $(shell command -v uv 2>/dev/null),$(or $(EPISODIC_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/episodic)/uv/bin/uv)
+# Tools run in environments of their own (uv tool run), pinned here: installed in
+# .venv, their dependencies (rich, requests) would load into every process of the
+# site through structlog and REST framework, which import them when present.
+IMPORT_LINTER := import-linter==2.16
 
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
@@ -31,14 +37,15 @@ test-services: $(STAMP) ## Integration tests on real PostgreSQL + Redis, once pe
 	bash scripts/test-services.sh $(PYTEST_ARGS)
 
 test-host: $(STAMP) ## Build the app's wheel and install it into a new project as its README says (needs PyPI)
-	EPISODIC_TEST_HOST=1 $(BIN)/pytest tests/host $(PYTEST_ARGS)
+	EPISODIC_TEST_HOST=1 UV=$(UV) $(BIN)/pytest tests/host $(PYTEST_ARGS)
 
 check-fmt: $(STAMP) ## Fail if any file is not formatted
 	$(BIN)/ruff format --check .
 
 lint: $(STAMP) ## Lint with ruff, and check the app's layers with import-linter
 	$(BIN)/ruff check .
-	$(BIN)/lint-imports
+	PYTHONPATH=packages/django-interp-exec/src $(UV) tool run --python $(BIN)/python \
+		--from "$(IMPORT_LINTER)" lint-imports
 
 typecheck: $(STAMP) ## Type-check with mypy (strict)
 	$(BIN)/mypy .
