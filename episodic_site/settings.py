@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view that fails because the database, the cache or the broker is down
+    # answers 503 naming it, not an error page (interp_exec.ops.outages).
+    "interp_exec.ops.outages.OutageMiddleware",
     # Before anything reads request.POST (the CSRF check): see the module.
     "episodic_site.form_encoding.RejectNonUtf8FormsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

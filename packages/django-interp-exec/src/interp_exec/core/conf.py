@@ -88,8 +88,8 @@ DEFAULTS: dict[str, Any] = {
     # (None: twice MAX_PAYLOAD_BYTES); larger bodies answer 413.
     "API_RATE": "120/minute",
     "API_MAX_BODY_BYTES": None,
-    # /metrics/ (interp_exec.contrib.metrics): a scraper sends "Authorization: Bearer
-    # <METRICS_TOKEN>"; empty: only signed-in staff may read it.
+    # /metrics/ and /health/detail/ (interp_exec.ops.monitor_access): a monitor sends
+    # "Authorization: Bearer <METRICS_TOKEN>"; empty: only signed-in staff may read them.
     "METRICS_TOKEN": "",
     # OpenTelemetry spans of each queued job (interp_exec.task_queue.job_spans), exported by
     # the SDK the host project configures. Off: OpenTelemetry is not imported.

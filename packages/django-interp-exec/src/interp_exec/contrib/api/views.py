@@ -2,7 +2,8 @@
 
 The viewset names its own authentication (a token made in the admin, or the
 site's sign-in), permission, throttle (``INTERP_EXEC["API_RATE"]`` per person),
-parser, renderers, pagination and schema, so the API works the same whatever the
+parser, renderers, pagination, schema and exception handler (``outages``: JSON 503
+while the database or the cache is down), so the API works the same whatever the
 host's ``REST_FRAMEWORK`` says.
 
 A person sees only their own jobs, and an id of anyone else's answers 404 as a
@@ -11,6 +12,7 @@ makes the checks the job form makes, through the same functions, and answers
 400 with the field at fault; nothing is stored or queued then.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
+from interp_exec.contrib.api.outages import answer_outages
 from interp_exec.contrib.api.parsers import LimitedJSONParser
 from interp_exec.contrib.api.serializers import JobRequestSerializer, JobSerializer
 from interp_exec.core import conf
@@ -75,6 +78,9 @@ class JobViewSet(
     renderer_classes = (JSONRenderer, BrowsableAPIRenderer)
     pagination_class = JobPages
     schema = JobSchema()
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return answer_outages
 
     def get_queryset(self) -> QuerySet[CpuJobRecord]:
         jobs = CpuJobRecord.objects.all()
