@@ -76,7 +76,9 @@ def test_a_thin_log_falls_back_to_the_latest_benchmark_run() -> None:
 
     assert large.mode is ExecutorMode.INTERPRETERS
     assert large.auto.reason == (
-        f"auto: interpreters, 1.7x inline at size 512-1,023 by benchmark run {run.pk}"
+        f"auto: interpreters, 1.7x inline at size 512-1,023 by benchmark run {run.pk}; still "
+        "learning (a benchmark's figures until this site's jobs replace them; no figures for "
+        "processes yet)"
     )
     assert tiny.mode is ExecutorMode.INLINE, "the pool's fixed overhead outweighs a 1-unit job"
 
