@@ -67,6 +67,9 @@ class AutoChoice:
     # Which reading of the figures it came from: what was planned from one reading
     # may be kept until the next (``pool_planning.workload_pools`` does).
     figures_version: int = 0
+    # The other modes a share of the band's jobs explores (``pool_planning.warm_up``
+    # starts their pools too).
+    explored: tuple[ExecutorMode, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,7 @@ def plan_band(
             f"auto: {best.value}, {_comparison(known, figures)} {where}{_evidence(known)}"
             f"{_learning(known, eligible)}"
         )
+    explored = tuple(mode for mode in eligible if mode is not best)
     explorations = tuple(
         AutoChoice(
             mode,
@@ -115,12 +119,12 @@ def plan_band(
             f"fresh); the figures favour {best.value} {where}",
             best,
             figures_version,
+            explored,
         )
-        for mode in eligible
-        if mode is not best
+        for mode in explored
     )
     return BandPlan(
-        band, AutoChoice(best, reason, best, figures_version), explorations, tuple(known)
+        band, AutoChoice(best, reason, best, figures_version, explored), explorations, tuple(known)
     )
 
 
