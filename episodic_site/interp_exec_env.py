@@ -37,6 +37,7 @@ def interp_exec_settings() -> dict[str, Any]:
         "AUTO_WINDOW": env_int("INTERP_EXEC_AUTO_WINDOW", None, minimum=1),
         "AUTO_MIN_JOBS": env_int("INTERP_EXEC_AUTO_MIN_JOBS", None, minimum=1),
         "AUTO_REFRESH_S": env_float("INTERP_EXEC_AUTO_REFRESH_S", None, minimum=0),
+        "AUTO_SEED_BUDGET_S": env_float("INTERP_EXEC_AUTO_SEED_BUDGET_S", None, minimum=0),
     }
     settings = {key: value for key, value in from_env.items() if value is not None}
     # An environment variable cannot hold None; 0 stands for "no time limit".

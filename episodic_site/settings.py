@@ -70,6 +70,9 @@ MIDDLEWARE = [
     # First: whatever layer refuses a request under /cpu/api/, the answer is JSON.
     "interp_exec.contrib.api.middleware.ApiErrorsAsJson",
     "django.middleware.security.SecurityMiddleware",
+    # A view that fails because the database, the cache or the broker is down
+    # answers 503 naming it, not an error page (interp_exec.ops.outages).
+    "interp_exec.ops.outages.OutageMiddleware",
     # Before anything reads request.POST (the CSRF check): see the module.
     "episodic_site.form_encoding.RejectNonUtf8FormsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

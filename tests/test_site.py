@@ -577,6 +577,7 @@ def test_every_env_configurable_interp_exec_key_is_one_the_app_knows(
         "AUTO_WINDOW": "100",
         "AUTO_MIN_JOBS": "10",
         "AUTO_REFRESH_S": "15",
+        "AUTO_SEED_BUDGET_S": "5",
         "OTEL_SPANS": "on",
     }
     for key, raw in values.items():

@@ -11,7 +11,7 @@ from waffle.models import Switch
 from interp_exec import CpuJob, get_cpu_port
 from interp_exec.core import conf
 from interp_exec.core.domain import ExecutorMode
-from interp_exec.core.pool_planning import pool_for, workload_pools
+from interp_exec.core.pool_planning import pool_for, warm_up, workload_pools
 from interp_exec.core.workloads import get_workload
 from interp_exec.models import DispatchLog
 from interp_exec.routing.flag_policy import DEFAULT_FLAG, KILL_SWITCH, flag_name, policy_from_flags
@@ -76,7 +76,9 @@ def test_a_thin_log_falls_back_to_the_latest_benchmark_run() -> None:
 
     assert large.mode is ExecutorMode.INTERPRETERS
     assert large.auto.reason == (
-        f"auto: interpreters, 1.7x inline at size 512-1,023 by benchmark run {run.pk}"
+        f"auto: interpreters, 1.7x inline at size 512-1,023 by benchmark run {run.pk}; still "
+        "learning (a benchmark's figures until this site's jobs replace them; no figures for "
+        "processes yet)"
     )
     assert tiny.mode is ExecutorMode.INLINE, "the pool's fixed overhead outweighs a 1-unit job"
 
@@ -176,6 +178,15 @@ def test_the_drain_claims_each_band_for_the_pool_auto_sends_it_to() -> None:
         2,
     )
     assert pool_for(CpuJob(ECHO, None, size=2500, rollout_key="a")) is None, "below the threshold"
+
+
+def test_a_starting_worker_warms_the_pools_auto_explores_beside_those_it_favours() -> None:
+    set_flag(flag_name(ECHO), mode="auto", everyone=True, min_task_size=0)
+    stored_run([figures(ECHO, "inline"), figures(ECHO, "interpreters")])  # favours interpreters
+
+    assert warm_up() == [(ExecutorMode.INTERPRETERS, 2)], "exploration off: the favoured pool"
+    with auto_settings(AUTO_EXPLORE_SHARE=0.05):
+        assert warm_up() == [(ExecutorMode.INTERPRETERS, 2), (ExecutorMode.PROCESSES, 2)]
 
 
 def test_time_queued_behind_other_jobs_of_a_map_is_not_a_cost() -> None:

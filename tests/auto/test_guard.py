@@ -64,7 +64,9 @@ def test_the_rule_leaves_fine_jobs_alone_and_switches_away_from_wrong_results() 
     fine = measured(0.08, 0.5, 0.5)  # 10 ms a job inline: not coarse
     (decision,) = guard_decisions(fine, {DEDUPE: "interpreters"}, 0.15)
     assert decision.switch_to is None
-    assert decision.reason.startswith("not judged: jobs under 100 ms inline")
+    assert decision.reason.startswith(
+        "not judged: its jobs of size 1,000 took 10 ms inline, under the 100 ms a pool is judged on"
+    )
 
     wrong = measured(1.2, 0.6, 0.9, {"interpreters": {"results_identical": False}})
     (decision,) = guard_decisions(wrong, {DEDUPE: "interpreters"}, 0.15)
@@ -145,12 +147,56 @@ def test_a_real_tiny_guarded_run_judges_and_stores(admin_user: User) -> None:
     )
 
     assert (
-        "cpu.transcript.readability: kept interpreters; not judged: jobs under 100 ms inline"
+        "cpu.transcript.readability: kept interpreters; not judged: its jobs of size 300 took "
         in out.getvalue()
     )
     assert BenchmarkRun.objects.count() == 1
     assert ExecutorFlag.objects.get(name=flag_name("transcript.readability")).mode == "interpreters"
     assert not LogEntry.objects.exists()
+
+
+def test_the_guard_judges_readability_at_its_default_size(admin_user: User) -> None:
+    """Its declared 150,000 words ran 93 ms a job on this kind of host, and the guard
+    skipped it; the size is now found on the host, up to a coarse job."""
+    set_flag(flag_name("transcript.readability"), mode="interpreters", everyone=True)
+    out = StringIO()
+
+    call_command(
+        "run_interp_bench",
+        *["--workload", "transcript.readability", "--jobs", "2", "--repeat", "1"],
+        *["--workers", "2", "--guard"],
+        stdout=out,
+    )
+
+    (line,) = [x for x in out.getvalue().splitlines() if x.startswith("cpu.transcript")]
+    assert "not judged" not in line, out.getvalue()
+    inline = BenchmarkRun.objects.get().results.get(mode="inline")
+    assert inline.size >= 150_000
+    assert inline.wall_s_median / inline.jobs >= 0.1, out.getvalue()
+
+
+def test_a_routed_workload_the_run_does_not_measure_gets_a_line_saying_why(
+    fake_harness: list[ModeResult], admin_user: User
+) -> None:
+    set_flag(FLAG, mode="processes", everyone=True)
+    set_flag(flag_name("tests.echo"), mode="interpreters", everyone=True)  # no bench_size
+    fake_harness.extend(measured(1.2, 0.6, 0.9))
+
+    out = call_guard_on_every_default_workload()
+
+    assert (
+        "cpu.tests.echo: kept interpreters; not judged: it declares no bench_size, so a run "
+        "that names no workload leaves it out (cpu_workload(bench_size=...)); measure it with "
+        "--workload tests.echo"
+    ) in out
+    assert "cpu.text.dedupe: switched processes -> interpreters" in out
+
+
+def call_guard_on_every_default_workload() -> str:
+    out = StringIO()
+    # A size given: no calibration runs, the fake harness answers for the measurement.
+    call_command("run_interp_bench", "--guard", "--size", "10", stdout=out, stderr=StringIO())
+    return out.getvalue()
 
 
 def test_json_output_carries_the_decisions(fake_harness: list[ModeResult]) -> None:

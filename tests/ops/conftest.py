@@ -19,6 +19,15 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="episodic-ops-m
 
 TOKEN = "test-scrape-token-0123456789"
 
+# A cache nothing answers: what the site sees while its Redis is down.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+}
+
 type Series = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 

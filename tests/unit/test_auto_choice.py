@@ -58,18 +58,27 @@ def test_a_faster_mode_that_is_not_eligible_is_not_chosen() -> None:
     assert only.explorations == ()
 
 
-def test_without_figures_jobs_stay_inline() -> None:
+def test_without_figures_jobs_stay_inline_and_the_reason_says_it_is_learning() -> None:
     plan = plan_band(BAND, {}, ALL)
 
     assert plan.best.mode is INLINE
-    assert plan.best.reason == "auto: inline, no figures yet at size 16,384-32,767"
+    assert plan.best.reason == "auto: inline, still learning: no figures yet at size 16,384-32,767"
 
 
-def test_mixed_sources_are_each_named() -> None:
+def test_mixed_sources_are_each_named_and_what_is_not_yet_learned_is_said() -> None:
     seeded = ModeFigures(INLINE, 18, 0, "benchmark run 7")
 
     reason = plan_band(BAND, {INLINE: seeded, INTERPRETERS: log(INTERPRETERS, 9, 40)}, ALL)
-    assert reason.best.reason.endswith("(interpreters: the last 40 jobs; inline: benchmark run 7)")
+    assert reason.best.reason.endswith(
+        "(interpreters: the last 40 jobs; inline: benchmark run 7); still learning (a "
+        "benchmark's figures until this site's jobs replace them; no figures for processes yet)"
+    )
+
+
+def test_a_plan_from_this_sites_own_jobs_in_every_mode_has_learned() -> None:
+    figures = {m.mode: m for m in (log(INLINE, 18), log(INTERPRETERS, 10), log(PROCESSES, 12))}
+
+    assert "learning" not in plan_band(BAND, figures, ALL).best.reason
 
 
 def test_jobs_explore_at_the_share_split_between_the_other_modes() -> None:

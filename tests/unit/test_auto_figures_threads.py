@@ -38,7 +38,7 @@ def test_threads_planning_while_the_figures_expire_all_get_the_favoured_mode(
     chosen: list[ExecutorMode] = []
 
     def plan_many() -> None:
-        mine = [holder.plan("tests.echo", BAND, ALL, 2).best.mode for _ in range(200)]
+        mine = [holder.plan("tests.echo", BAND, ALL, 2, "v1").best.mode for _ in range(200)]
         with lock:
             chosen.extend(mine)
 

@@ -43,6 +43,10 @@ class FakeAdapter:
     answer: Callable[[PreparedJob], RunResult] = echo_result
     max_workers: int = 1
     ran: list[str] = field(default_factory=list)
+    warmed: int = 0
+
+    def warm(self) -> None:
+        self.warmed += 1
 
     def execute_stream[K](
         self, source: Iterable[tuple[K, PreparedJob]]
@@ -248,10 +252,15 @@ def test_map_runs_its_groups_at_the_same_time_and_concludes_them_in_its_own_thre
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[], float]:
     """Each reading of the dispatcher's clock is 10 ms after the one before."""
     ticks = iter(range(10**6))
-    monkeypatch.setattr("interp_exec.core.dispatcher.perf_counter", lambda: next(ticks) / 100)
+
+    def read() -> float:
+        return next(ticks) / 100
+
+    monkeypatch.setattr("interp_exec.core.dispatcher.perf_counter", read)
+    return read
 
 
 @pytest.mark.usefixtures("clock")
@@ -265,6 +274,39 @@ def test_a_pool_groups_worker_time_is_its_wall_time_times_busy_workers_per_job(
 
     completed = [f for e, f in r.sink.events if e == tracing.COMPLETE]
     assert [f["worker_ms_per_job"] for f in completed] == [worker_ms] * jobs
+
+
+def test_a_pools_start_up_is_not_counted_in_what_its_jobs_cost(
+    clock: Callable[[], float],
+) -> None:
+    r = rig()
+    cold = r.adapters.adapters[INTERPRETERS]
+
+    def start_for_a_second() -> None:
+        cold.warmed += 1
+        for _ in range(100):
+            clock()
+
+    cold.warm = start_for_a_second  # type: ignore[method-assign]
+
+    r.port.map([job(size=10 + n) for n in range(4)])
+    list(r.port.stream([("a", job(size=10))]))
+
+    completed = [f["worker_ms_per_job"] for e, f in r.sink.events if e == tracing.COMPLETE]
+    assert completed == [5.0] * 4 + [10.0]
+    assert r.adapters.adapters[INTERPRETERS].warmed == 2
+
+
+def test_a_pool_that_cannot_start_leaves_its_jobs_to_report_it() -> None:
+    r = rig()
+
+    def cannot_start() -> None:
+        raise RuntimeError("no interpreter")
+
+    r.adapters.adapters[INTERPRETERS].warm = cannot_start  # type: ignore[method-assign]
+
+    assert r.port.run(job()).status == "ok"  # the fake's run still answers for each job
+    assert r.adapters.ran(INTERPRETERS) == 1
 
 
 @pytest.mark.usefixtures("clock")

@@ -42,6 +42,9 @@ class InterpExecConfig(AppConfig):
             from django_q.signals import post_execute_in_worker, post_spawn, pre_execute
 
             post_spawn.connect(receivers.warm_worker_pool, dispatch_uid="interp_exec.warm_up")
+            post_save.connect(
+                receivers.measure_new_auto_flag, sender=ExecutorFlag, dispatch_uid="auto_seed"
+            )
             # Last: the first beat already shows the warm pools.
             post_spawn.connect(beat_thread.start_heartbeat, dispatch_uid="heartbeat")
             # The heartbeat resends lost tasks only while its worker has nothing to do.

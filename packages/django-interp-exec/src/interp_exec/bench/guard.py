@@ -7,7 +7,9 @@ returns decisions; ``run_interp_bench --guard`` applies them (or, with
 
 - judged only on coarse jobs (inline takes at least ``COARSE_JOB_S`` a job), as
   the regression rule: on finer jobs a pool's overhead is expected to lose, and
-  thresholds and auto mode deal with it;
+  thresholds and auto mode deal with it (``run_interp_bench`` measures each
+  workload at a size found coarse on the host, ``job_size``, so this holds unless a
+  workload cannot reach it; the decision then says so);
 - the candidates are the measured modes whose results are identical to inline's;
   the best is the one with the shortest median wall time;
 - the configured mode is switched to the best when it took longer than the
@@ -68,8 +70,12 @@ def _decide(
     current = modes.get(configured)
     if inline is None or current is None:
         return keep(f"not judged: {configured} was not measured against inline")
-    if inline.wall_s_median / inline.jobs < COARSE_JOB_S:
-        return keep(f"not judged: jobs under {COARSE_JOB_S * 1000:.0f} ms inline")
+    if (per_job_s := inline.wall_s_median / inline.jobs) < COARSE_JOB_S:
+        return keep(
+            f"not judged: its jobs of size {inline.size:,} took {per_job_s * 1000:.0f} ms "
+            f"inline, under the {COARSE_JOB_S * 1000:.0f} ms a pool is judged on; "
+            "measure it at a larger --size"
+        )
     candidates = [r for r in modes.values() if r.results_identical]
     if not candidates:
         return keep("not judged: no mode returned results identical to inline's")

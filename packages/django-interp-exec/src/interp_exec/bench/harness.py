@@ -43,7 +43,6 @@ from typing import Any
 from interp_exec.bench.memory import process_tree_rss_mb
 from interp_exec.core.adapters.base import ExecutionAdapter
 from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES, runs_in_caller
-from interp_exec.core.adapters.capability import CapabilityProbe
 from interp_exec.core.domain import CpuJob, ExecutorMode, InterpExecError, JobOutcome
 from interp_exec.core.workloads import Workload, all_workloads, load_configured_workloads
 
@@ -88,8 +87,12 @@ class BenchOptions:
 
 @dataclass(frozen=True, slots=True)
 class BenchTarget:
+    """A workload at a size; ``modes``: of the run's modes, those it may run in
+    (None: all of them; a workload the probe refuses has no subinterpreters)."""
+
     workload: Workload
     size: int
+    modes: tuple[ExecutorMode, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,31 +136,20 @@ class _Warm:
     values: list[list[Any]] = field(default_factory=list)
 
 
-def default_workloads(probe: CapabilityProbe | None = None) -> list[Workload]:
-    """Every configured workload with a sample and a ``bench_size`` that passes the
-    capability probe: those the benchmark can judge without being told a size."""
+def default_workloads() -> list[Workload]:
+    """Every configured workload with a sample and a ``bench_size``: its author's word
+    that it can be benchmarked, and from which size. The benchmark measures these
+    without being told which."""
     load_configured_workloads()
-    probe = probe or CapabilityProbe()
-    return [
-        w
-        for w in all_workloads()
-        if w.sample is not None and w.bench_size and probe.verdict(w).interpreter_safe
-    ]
+    return [w for w in all_workloads() if w.sample is not None and w.bench_size]
 
 
-def coarse_size(workload: Workload) -> int:
+def require_sample(workload: Workload) -> None:
     if workload.sample is None:
         raise BenchmarkError(
             f"workload {workload.name} has no sample to benchmark; give it one "
             "(cpu_workload(sample=...)) or leave it out"
         )
-    if not workload.bench_size:
-        raise BenchmarkError(
-            f"workload {workload.name} has no default benchmark size; give one (--size) "
-            f"at which a job takes at least {COARSE_JOB_S * 1000:.0f} ms inline, or declare "
-            "it (cpu_workload(bench_size=...))"
-        )
-    return workload.bench_size
 
 
 def run_benchmark(
@@ -186,7 +178,8 @@ def _run_target(target: BenchTarget, options: BenchOptions, progress: Progress) 
         for seed in range(options.jobs)
     ]
     tiny = CpuJob(workload.name, workload.sample_payload(TINY_SIZE, 0), size=TINY_SIZE)
-    modes = [ExecutorMode.INLINE, *(m for m in options.modes if m is not ExecutorMode.INLINE)]
+    allowed = options.modes if target.modes is None else target.modes
+    modes = [ExecutorMode.INLINE, *(m for m in allowed if m is not ExecutorMode.INLINE)]
 
     cold: dict[ExecutorMode, _Cold] = {}
     for mode in modes:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from interp_exec.bench.harness import COARSE_JOB_S, ModeResult
 from interp_exec.core.domain import ExecutorMode
 
+# How much slower than inline interpreters may be on coarse jobs (0.15: 15%).
+DEFAULT_TOLERANCE = 0.15
+
 
 @dataclass(frozen=True, slots=True)
 class Regression:

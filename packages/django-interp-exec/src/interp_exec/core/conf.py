@@ -80,6 +80,10 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a process uses its figures before it reads them again (0: every job,
     # for tests only: a read is two queries).
     "AUTO_REFRESH_S": 30.0,
+    # Seconds a worker may spend, as it starts or when a flag is set to auto, measuring
+    # the workloads on auto that have no figures at all (interp_exec.routing.auto_seed);
+    # it starts no measurement past them. 0: none, auto learns from its jobs alone.
+    "AUTO_SEED_BUDGET_S": 30.0,
     # Queued or running jobs one user may have at once; queue_cpu_job refuses more
     # (QueueLimitReached). None: no limit.
     "MAX_QUEUED_PER_USER": 100,
@@ -88,8 +92,8 @@ DEFAULTS: dict[str, Any] = {
     # (None: twice MAX_PAYLOAD_BYTES); larger bodies answer 413.
     "API_RATE": "120/minute",
     "API_MAX_BODY_BYTES": None,
-    # /metrics/ (interp_exec.contrib.metrics): a scraper sends "Authorization: Bearer
-    # <METRICS_TOKEN>"; empty: only signed-in staff may read it.
+    # /metrics/ and /health/detail/ (interp_exec.ops.monitor_access): a monitor sends
+    # "Authorization: Bearer <METRICS_TOKEN>"; empty: only signed-in staff may read them.
     "METRICS_TOKEN": "",
     # OpenTelemetry spans of each queued job (interp_exec.task_queue.job_spans), exported by
     # the SDK the host project configures. Off: OpenTelemetry is not imported.

@@ -7,7 +7,7 @@ Data flow of ``map`` (``run`` is ``map`` of one)::
         (any error while planning a job refuses that job alone)
         -> decide_route (threshold, capability probe) -> cpu.dispatch | cpu.fallback
         -> adapters grouped by mode, the groups run at the same time (each in its
-           pool; inline in the calling thread)
+           pool, warmed before its clock starts; inline in the calling thread)
         -> interpreters refused a module at run time? remember, re-run elsewhere
         -> outcome -> cpu.complete | cpu.failed | cpu.refused
 
@@ -21,6 +21,7 @@ build an executor themselves. It knows nothing of Django: the policy source and
 the event sinks are plain callables handed in by ``bootstrap``.
 """
 
+import contextlib
 import dataclasses
 import uuid
 from collections import defaultdict
@@ -38,6 +39,7 @@ from interp_exec.core.domain import (
     CapabilityCheck,
     CpuJob,
     DispatchPolicy,
+    ExecutionPort,
     ExecutorMode,
     IsolationUnavailable,
     JobOutcome,
@@ -125,8 +127,9 @@ class CpuDispatcher:
     def _timed(
         self, route: tuple[ExecutorMode, int], planned: list[_Planned]
     ) -> tuple[list[RunResult], float]:
+        adapter = _warmed(self._adapters.adapter(*route))
         started = perf_counter()
-        results = self._adapters.adapter(*route).execute_all([p.prepared for p in planned])
+        results = adapter.execute_all([p.prepared for p in planned])
         mode, workers = route
         busy = 1 if runs_in_caller(mode) else min(workers, len(planned))
         return results, _worker_ms_per_job(perf_counter() - started, len(planned), busy)
@@ -151,8 +154,9 @@ class CpuDispatcher:
                 yield following, following[1].prepared
                 following = self._next_for_pool(pending, aside, pool)
 
+        adapter = _warmed(self._adapters.adapter(*pool))
         done, since = 0, perf_counter()
-        for finished in self._adapters.adapter(*pool).execute_stream(feed()):
+        for finished in adapter.execute_stream(feed()):
             # The time since the last batch, spread over the workers that were busy.
             now = perf_counter()
             busy = min(pool[1], fed - done)
@@ -318,6 +322,17 @@ def _outcome_fields(outcome: JobOutcome) -> dict[str, Any]:
     fields = {name: getattr(outcome, name) for name in _LOGGED_OUTCOME_FIELDS}
     fields["status"] = outcome.status.value
     return fields
+
+
+def _warmed(adapter: ExecutionPort) -> ExecutionPort:
+    """The adapter with its workers started. A pool's start-up (a subinterpreter or a
+    process each, every workload imported) is not what its jobs cost: timed with the
+    first batch, it made a cold pool look several times slower than inline, and auto
+    mode learned that from its first explorations. A pool that cannot start is left
+    for the run to report, job by job, as before."""
+    with contextlib.suppress(Exception):
+        adapter.warm()
+    return adapter
 
 
 def _worker_ms_per_job(seconds: float, jobs: int, busy: int) -> float:

@@ -7,6 +7,7 @@ capability probe decide as the dispatcher would.
 
 import dataclasses
 
+from interp_exec.core import conf
 from interp_exec.core.adapters.by_mode import runs_in_caller
 from interp_exec.core.domain import (
     CpuJob,
@@ -119,12 +120,33 @@ def warm_up() -> list[Pool]:
 
     Called when a django-q2 worker starts, so the first queued job runs on warm
     workers that already imported every interpreter-safe workload (routing an
-    interpreters-bound workload runs its capability probe on the way). A pool
-    nothing goes to is not started: it would hold memory for nothing, and the
-    first job sent to it after a flag change starts it.
+    interpreters-bound workload runs its capability probe on the way). The pools a
+    workload on auto explores are started too: an exploring job would otherwise
+    wait for its pool to start. A pool nothing goes to is not started: it would
+    hold memory for nothing, and the first job sent to it after a flag change
+    starts it (the dispatcher warms it before timing that job).
     """
     _, adapters = runtime()
-    pools = list(workload_pools())
+    pools = list(dict.fromkeys([*workload_pools(), *_explored_pools()]))
     for pool in pools:
         adapters.adapter(*pool).warm()
     return pools
+
+
+def _explored_pools() -> list[Pool]:
+    """The pools a share of the large jobs of each workload on auto explores."""
+    if conf.get_setting("AUTO_EXPLORE_SHARE") <= 0:
+        return []
+    found = []
+    for workload in all_workloads():
+        try:
+            policy = policy_for(CpuJob(workload.name, None, size=_LARGEST_SIZE))
+        except InterpExecError:
+            continue
+        if policy.auto is None:
+            continue
+        for mode in policy.auto.explored:
+            explored = dataclasses.replace(policy, mode=mode)
+            if (pool := _pool_of(explored, workload, _LARGEST_SIZE)) is not None:
+                found.append(pool)
+    return found

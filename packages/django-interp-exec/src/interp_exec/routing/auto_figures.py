@@ -2,14 +2,17 @@
 
 Routing a job must stay as cheap as reading the flag snapshot (a few
 microseconds), so nothing here is read per job. Each process keeps its figures
-and reads them again at most every ``INTERP_EXEC["AUTO_REFRESH_S"]`` seconds::
+and reads them again at most every ``INTERP_EXEC["AUTO_REFRESH_S"]`` seconds, or
+as soon as the flags' version changes (a flag saved, or auto's start-up
+measurement stored: ``auto_seed``)::
 
     dispatch log: the workload's latest successful dispatches
       -> per (size band, mode used): at most AUTO_WINDOW of them,
          median worker_ms_per_job / the pool's workers (1 inline); for rows
          logged before that column, (median run_ms + 10th percentile of wait_ms)
          / the pool's workers
-    latest benchmark run that measured the workload (identical results only)
+    latest benchmark run that measured the workload (identical results only; a
+    ``run_interp_bench`` run or auto's own short measurement, ``auto_seed``)
       -> per mode: its time per job at the run's size (parallelism included),
          scaled to each band linearly above the mode's fixed overhead per job
     -> per (band, mode): the log's figure when it holds AUTO_MIN_JOBS dispatches,
@@ -43,21 +46,24 @@ from interp_exec.core.domain import BandPlan, ExecutorMode, ModeFigures
 from interp_exec.core.domain.auto_choice import plan_band
 from interp_exec.core.domain.size_bands import SizeBand, band_of
 from interp_exec.models import BenchmarkResult, DispatchLog
+from interp_exec.routing.flag_snapshot import current_flags
 
 # Rows read per workload: a window for each mode in this many bands. Job sizes
 # cluster, so few bands are in use at once; past this, the oldest rows go.
 _BANDS_READ = 16
+# The key in a BenchmarkRun's options that marks auto's own start-up measurement.
+AUTO_SEED_OPTION = "auto_seed"
 
 
 @dataclass(frozen=True, slots=True)
 class _Seed:
     """A benchmark run's figure for one mode: ms per job at ``size``, of which
-    ``overhead_ms`` does not grow with the size."""
+    ``overhead_ms`` does not grow with the size; ``source`` names the run."""
 
     ms_per_job: float
     overhead_ms: float
     size: int
-    run_id: int
+    source: str
 
     def at(self, band: SizeBand) -> float:
         per_unit = max(self.ms_per_job - self.overhead_ms, 0.0) / self.size
@@ -96,7 +102,12 @@ class WorkloadFigures:
         seed = self.seed.get(mode)
         if seed is None:
             return None
-        return ModeFigures(mode, seed.at(band), 0, f"benchmark run {seed.run_id}")
+        return ModeFigures(mode, seed.at(band), 0, seed.source)
+
+    def empty(self) -> bool:
+        """No figure in any band: neither a benchmark run nor AUTO_MIN_JOBS jobs of a mode."""
+        least = conf.get_setting("AUTO_MIN_JOBS")
+        return not self.seed and all(len(rows) < least for rows in self.log.values())
 
     def bands_seen(self) -> list[SizeBand]:
         """Bands with dispatches in the log, and the benchmark's own band."""
@@ -131,17 +142,21 @@ def read_figures(workload: str) -> WorkloadFigures:
     latest = (
         BenchmarkResult.objects.filter(workload=workload, results_identical=True)
         .order_by("-run__created_at", "-run_id")
-        .values_list("run_id", flat=True)
+        .values_list("run_id", "run__options")
         .first()
     )
     if latest is not None:
-        for result in BenchmarkResult.objects.filter(run_id=latest, workload=workload):
+        run_id, options = latest
+        source = f"benchmark run {run_id}"
+        if isinstance(options, dict) and options.get(AUTO_SEED_OPTION):
+            source = f"auto's own short measurement (benchmark run {run_id})"
+        for result in BenchmarkResult.objects.filter(run_id=run_id, workload=workload):
             mode = known.get(result.mode)
             if mode is None or not result.jobs:
                 continue
             overhead = 0.0 if runs_in_caller(mode) else max(result.overhead_us_per_job, 0.0)
             figures.seed[mode] = _Seed(
-                result.wall_s_median / result.jobs * 1000, overhead / 1000, result.size, latest
+                result.wall_s_median / result.jobs * 1000, overhead / 1000, result.size, source
             )
     return figures
 
@@ -155,20 +170,34 @@ class AutoFigures:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._read_at = 0.0
+        self._flags_version = ""
         # One more each time the figures are dropped: plans name the reading they used.
         self._version = 0
         self._workloads: dict[str, WorkloadFigures] = {}
         self._plans: dict[_PlanKey, BandPlan] = {}
 
     def plan(
-        self, workload: str, band: SizeBand, eligible: tuple[ExecutorMode, ...], workers: int
+        self,
+        workload: str,
+        band: SizeBand,
+        eligible: tuple[ExecutorMode, ...],
+        workers: int,
+        flags_version: str,
     ) -> BandPlan:
+        """The band's plan; ``flags_version`` is the flag snapshot's, which the plans
+        were made under: when it changes, the figures are read again."""
         key = (workload, band.index, eligible, workers)
-        if time.monotonic() - self._read_at < conf.get_setting("AUTO_REFRESH_S"):
+        if (
+            flags_version == self._flags_version
+            and time.monotonic() - self._read_at < conf.get_setting("AUTO_REFRESH_S")
+        ):
             found = self._plans.get(key)
             if found is not None:
                 return found
         with self._lock:
+            if flags_version != self._flags_version:
+                self._read_at = 0.0
+                self._flags_version = flags_version
             self._expire()
             found = self._plans.get(key)
             if found is None:
@@ -214,6 +243,8 @@ auto_figures = AutoFigures()
 def band_plans(workload: str, eligible: Sequence[ExecutorMode], workers: int) -> list[BandPlan]:
     """Auto's plan for every band the workload has figures for (the admin's chart)."""
     figures = auto_figures.figures(workload)
+    version = current_flags().version
     return [
-        auto_figures.plan(workload, band, tuple(eligible), workers) for band in figures.bands_seen()
+        auto_figures.plan(workload, band, tuple(eligible), workers, version)
+        for band in figures.bands_seen()
     ]

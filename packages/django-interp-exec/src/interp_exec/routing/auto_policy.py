@@ -39,8 +39,8 @@ def explore_share() -> float:
 
 
 def choose_for_job(
-    job: CpuJob, *, isolated: bool, processes_enabled: bool, max_workers: int
+    job: CpuJob, *, isolated: bool, processes_enabled: bool, max_workers: int, flags_version: str
 ) -> AutoChoice:
     eligible = eligible_modes(job.workload, isolated=isolated, processes_enabled=processes_enabled)
-    plan = auto_figures.plan(job.workload, band_of(job.size), eligible, max_workers)
+    plan = auto_figures.plan(job.workload, band_of(job.size), eligible, max_workers, flags_version)
     return pick(plan, exploration_draw(job.rollout_key), explore_share())

@@ -87,6 +87,7 @@ def policy_from_flags(job: CpuJob, fixed_mode: ExecutorMode | None) -> DispatchP
             isolated=isolated,
             processes_enabled=base.processes_enabled,
             max_workers=max_workers,
+            flags_version=snapshot.version,
         )
         mode, source = auto.mode, f"flag {flag.name} is active"
     else:

@@ -13,7 +13,9 @@ keeps one snapshot of every ``ExecutorFlag`` and the switch::
 
 So a change reaches every running worker within ``INTERP_EXEC["FLAG_REFRESH_S"]``
 seconds (1 s by default) plus the time its current batch still runs. A token
-that is missing (the cache was cleared or evicted) counts as a change.
+that is missing (the cache was cleared or evicted) counts as a change. Auto
+mode's figures are read again on the same token (``announce_change``: its
+start-up measurement tells every worker so).
 """
 
 import threading
@@ -83,6 +85,12 @@ def forget_flags() -> None:
 
 def flags_changed(**kwargs: Any) -> None:
     """Signal receiver: a flag, the switch or a flag's users/groups changed."""
+    announce_change()
+
+
+def announce_change() -> None:
+    """Every process reads the flags again within ``FLAG_REFRESH_S`` of the commit, and
+    with them auto mode's figures, which follow the flags' version (``auto_figures``)."""
     forget_flags()
     # Other processes must not re-read before the change is visible to them.
     transaction.on_commit(_bump_version)

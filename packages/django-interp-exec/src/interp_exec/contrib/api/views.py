@@ -3,8 +3,9 @@
 The viewset names its own authentication (a token made in the admin, or the
 site's sign-in), permission, throttle (``INTERP_EXEC["API_RATE"]`` per person,
 ``throttling``), parser (``parsers``: every malformed body a JSON 4xx), renderers,
-pagination and schema, so the API works the same whatever the host's
-``REST_FRAMEWORK`` says.
+pagination, schema and exception handler (``outages``: JSON 503 while the database or
+the cache is down), so the API works the same whatever the host's ``REST_FRAMEWORK``
+says.
 
 A person sees only their own jobs, and an id of anyone else's answers 404 as a
 missing one would; staff see everyone's (as on the site's job pages). Queueing
@@ -12,6 +13,7 @@ makes the checks the job form makes, through the same functions, and answers
 400 with the field at fault; nothing is stored or queued then.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,6 +26,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from interp_exec.contrib.api.outages import answer_outages
 from interp_exec.contrib.api.parsers import JobRequestParser
 from interp_exec.contrib.api.serializers import JobRequestSerializer, JobSerializer
 from interp_exec.contrib.api.throttling import PersonRateThrottle
@@ -67,6 +70,9 @@ class JobViewSet(
     renderer_classes = (JSONRenderer, BrowsableAPIRenderer)
     pagination_class = JobPages
     schema = JobSchema()
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return answer_outages
 
     def get_queryset(self) -> QuerySet[CpuJobRecord]:
         jobs = CpuJobRecord.objects.all()

@@ -3,7 +3,8 @@
 The values come from the files each process writes in ``PROMETHEUS_MULTIPROC_DIR``
 (``interp_exec.contrib.metrics.definitions``) plus the job records' gauges (``job_gauges``). A
 scraper sends ``Authorization: Bearer <METRICS_TOKEN>``; a signed-in staff member
-needs no token. Without ``METRICS_TOKEN`` only staff can read it.
+needs no token (``interp_exec.ops.monitor_access``, which ``health/detail/`` shares).
+Without ``METRICS_TOKEN`` only staff can read it.
 """
 
 import os
@@ -12,14 +13,13 @@ from pathlib import Path
 
 import psutil
 from django.http import HttpRequest, HttpResponse
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from interp_exec.contrib.metrics.job_gauges import JobRecordCollector
-from interp_exec.core import conf
+from interp_exec.ops.monitor_access import may_monitor, refused
 
 _PID_IN_FILE_NAME = re.compile(r"_(\d+)\.db$")
 
@@ -27,12 +27,8 @@ _PID_IN_FILE_NAME = re.compile(r"_(\d+)\.db$")
 @never_cache
 @require_GET
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not _may_read(request):
-        return HttpResponse(
-            "Forbidden: sign in as staff, or send Authorization: Bearer <METRICS_TOKEN>.\n",
-            status=403,
-            content_type="text/plain; charset=utf-8",
-        )
+    if not may_monitor(request):
+        return refused()
     registry = CollectorRegistry()
     if directory := multiprocess_directory():
         forget_dead_processes(directory)
@@ -43,15 +39,6 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         registry.register(REGISTRY)
     registry.register(JobRecordCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
-
-
-def _may_read(request: HttpRequest) -> bool:
-    token: str = conf.get_setting("METRICS_TOKEN")
-    scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-    if token and scheme.lower() == "bearer" and constant_time_compare(offered.strip(), token):
-        return True
-    user = request.user
-    return user.is_active and user.is_staff
 
 
 def multiprocess_directory() -> Path | None:

@@ -19,7 +19,12 @@ usable), and replaced when it breaks or when a stuck job had to be abandoned; a
 broken or abandoned pool is never reused.
 
 Each change in the number of jobs in flight is reported to the pool observers
-(``pool_observers``) with the pool's size, so the site can show busy workers.
+(``pool_observers``) with the pool's size, so the site can show busy workers; a
+pool that takes no jobs (the health check's) sets ``reports_load`` False.
+
+``warm`` starts every worker and waits for each to answer, once per executor: the
+dispatcher calls it before it starts a batch's clock, so no job's figures (which
+auto mode learns from) include a pool's start-up.
 """
 
 import os
@@ -31,7 +36,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from interp_exec.core.adapters.base import (
     ExecutionAdapter,
@@ -71,11 +76,15 @@ class PoolAdapter(ExecutionAdapter):
     """An adapter over a ``concurrent.futures`` executor made by a subclass."""
 
     abandon_note: str = "its worker was abandoned and replaced"
+    # Whether the pool observers hear of this pool: False for a pool that serves no
+    # job, which would otherwise count as idle workers in the site's pool gauges.
+    reports_load: ClassVar[bool] = True
 
     def __init__(self, max_workers: int = 1, preload_modules: ModuleList = tuple) -> None:
         super().__init__(max_workers, preload_modules)
         self._lock = threading.Lock()
         self._executor: Executor | None = None
+        self._warm_executor: Executor | None = None  # the executor warm() last readied
         self._owner_pid: int | None = None
         self._busy = 0  # jobs in flight in this process, over every stream
         self._shut_down = False
@@ -123,9 +132,18 @@ class PoolAdapter(ExecutionAdapter):
             self._busy += change
             busy = self._busy
             size = 0 if self._shut_down else self.max_workers
-        report_pool_load(id(self), self.mode.value, size, busy)
+        if self.reports_load:
+            report_pool_load(id(self), self.mode.value, size, busy)
 
     def warm(self) -> None:
+        executor = self.executor()
+        if executor is not self._warm_executor:
+            self.ping_workers()
+            self._warm_executor = executor
+
+    def ping_workers(self) -> None:
+        """Send each worker a ping (no workload) and wait for the answers; starts the
+        pool first if it is not running."""
         executor = self.executor()
         for future in [executor.submit(ping) for _ in range(self.max_workers)]:
             future.result()

@@ -12,6 +12,9 @@ them, so the rule is a plain function, tested without a database::
 A job costs a dictionary lookup, a hash of its key and a comparison: the
 sentences are written when the figures change, not per job.
 
+A plan says when it is still learning: a mode without figures in the band, or
+one whose figures are a benchmark's (``jobs`` 0) rather than this site's own jobs.
+
 Exploration keeps every eligible mode measured: a share of the jobs (draws
 below ``share``) goes to the modes the figures do not favour, else a mode that
 once lost would never be measured again and could never win back. A job's draw
@@ -64,6 +67,9 @@ class AutoChoice:
     # Which reading of the figures it came from: what was planned from one reading
     # may be kept until the next (``pool_planning.workload_pools`` does).
     figures_version: int = 0
+    # The other modes a share of the band's jobs explores (``pool_planning.warm_up``
+    # starts their pools too).
+    explored: tuple[ExecutorMode, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +104,14 @@ def plan_band(
         reason = f"auto: {best.value}, the only mode this job may use"
     elif not known:
         best = ExecutorMode.INLINE if ExecutorMode.INLINE in eligible else eligible[0]
-        reason = f"auto: {best.value}, no figures yet {where}"
+        reason = f"auto: {best.value}, still learning: no figures yet {where}"
     else:
         best = known[0].mode
-        reason = f"auto: {best.value}, {_comparison(known, figures)} {where}{_evidence(known)}"
+        reason = (
+            f"auto: {best.value}, {_comparison(known, figures)} {where}{_evidence(known)}"
+            f"{_learning(known, eligible)}"
+        )
+    explored = tuple(mode for mode in eligible if mode is not best)
     explorations = tuple(
         AutoChoice(
             mode,
@@ -109,12 +119,12 @@ def plan_band(
             f"fresh); the figures favour {best.value} {where}",
             best,
             figures_version,
+            explored,
         )
-        for mode in eligible
-        if mode is not best
+        for mode in explored
     )
     return BandPlan(
-        band, AutoChoice(best, reason, best, figures_version), explorations, tuple(known)
+        band, AutoChoice(best, reason, best, figures_version, explored), explorations, tuple(known)
     )
 
 
@@ -152,6 +162,17 @@ def _comparison(known: list[ModeFigures], figures: Mapping[ExecutorMode, ModeFig
         )
         return f"fastest ({others} of its speed)"
     return f"{best.ms_per_job:.2f} ms a job"
+
+
+def _learning(known: list[ModeFigures], eligible: Sequence[ExecutorMode]) -> str:
+    measured = {f.mode for f in known}
+    missing = [mode.value for mode in eligible if mode not in measured]
+    says = []
+    if any(not f.jobs for f in known):
+        says.append("a benchmark's figures until this site's jobs replace them")
+    if missing:
+        says.append(f"no figures for {' or '.join(missing)} yet")
+    return f"; still learning ({'; '.join(says)})" if says else ""
 
 
 def _evidence(compared: list[ModeFigures]) -> str:

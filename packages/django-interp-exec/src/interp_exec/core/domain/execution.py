@@ -205,6 +205,10 @@ class ExecutionPort(Protocol):
     @property
     def max_workers(self) -> int: ...
 
+    def warm(self) -> None:
+        """Start the workers, if not started yet, and return once they answer."""
+        ...
+
     def execute_stream[K](
         self, source: Iterable[tuple[K, PreparedJob]]
     ) -> Iterator[list[tuple[K, RunResult]]]:

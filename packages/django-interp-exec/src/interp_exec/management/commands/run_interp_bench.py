@@ -2,14 +2,17 @@
 
 Data flow::
 
-    options -> workloads (default: shipped and passing the capability probe) and sizes
+    options -> workloads (default: every one with a sample and a bench_size; one the
+      capability probe refuses without subinterpreters) and sizes (default:
+      bench.job_size, from its bench_size up to a job of ~150 ms inline on this host)
       -> bench.harness.run_benchmark (bare adapters, progress lines as it goes)
       -> table, or one JSON object with --json, on stdout
       -> BenchmarkRun + BenchmarkResult rows (unless --no-save)
       -> bench.regression verdict: exit 1 with --fail-on-regression
       -> --guard: bench.guard decisions; each workload's flag whose mode lost to
          another by more than the tolerance switched to the fastest, with an
-         admin log entry (flag_guard); --dry-run: printed only, nothing stored
+         admin log entry (flag_guard); a routed workload not measured or not judged
+         gets a line saying why; --dry-run: printed only, nothing stored
 
 Safe from cron: exit 0 when the run finished (whether or not a flag was
 switched), 1 with a sentence on stderr when it could not run or (with
@@ -27,13 +30,10 @@ import json
 import os
 import platform
 import socket
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.urls import reverse
 
 from interp_exec.bench.guard import GuardDecision, guard_decisions
@@ -43,18 +43,19 @@ from interp_exec.bench.harness import (
     BenchOptions,
     BenchTarget,
     ModeResult,
-    coarse_size,
     default_workloads,
     run_benchmark,
 )
+from interp_exec.bench.job_size import TARGET_S, coarse_job_size
 from interp_exec.bench.option_types import finite_number, whole_number
-from interp_exec.bench.regression import RegressionVerdict, find_regressions
+from interp_exec.bench.regression import DEFAULT_TOLERANCE, RegressionVerdict, find_regressions
 from interp_exec.bench.report import format_table
 from interp_exec.core.adapters.by_mode import ADAPTER_CLASSES
 from interp_exec.core.adapters.capability import CapabilityProbe
-from interp_exec.core.domain import ExecutorMode, InterpExecError
-from interp_exec.core.workloads import get_workload, load_configured_workloads
-from interp_exec.models import BenchmarkResult, BenchmarkRun
+from interp_exec.core.domain import ExecutorMode, InterpExecError, Workload
+from interp_exec.core.workloads import all_workloads, get_workload, load_configured_workloads
+from interp_exec.models import BenchmarkRun
+from interp_exec.routing.benchmark_runs import git_revision, save_run
 from interp_exec.routing.flag_guard import apply_switches, configured_modes, guard_user
 from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE
@@ -96,8 +97,8 @@ class Command(BaseCommand):
             "--size",
             type=NUMERIC_OPTIONS["size"],
             help=f"Work units per job for every workload, 1 to {MAX_JOB_SIZE:,} (the largest "
-            "job the site queues). Default: each workload's coarse size (about 150 ms a job "
-            "inline).",
+            "job the site queues). Default: for each workload, the size at which a job takes "
+            f"{TARGET_S * 1000:.0f} ms inline on this host, from its bench_size up.",
         )
         parser.add_argument(
             "--jobs",
@@ -126,7 +127,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tolerance",
             type=NUMERIC_OPTIONS["tolerance"],
-            default=0.15,
+            default=DEFAULT_TOLERANCE,
             help="How much slower than inline interpreters may be on coarse jobs, "
             f"0 to {MAX_TOLERANCE:g} (0.15 = 15%%).",
         )
@@ -174,12 +175,14 @@ class Command(BaseCommand):
                 repeat=options["repeat"],
                 modes=_parse_modes(options["modes"]),
             )
-            targets = _targets(options["workloads"], options["size"], bench_options.modes)
 
             def progress(line: str) -> None:
                 progress_stream.write(line, style_func=_plain)
                 progress_stream.flush()
 
+            targets, left_out = _targets(
+                options["workloads"], options["size"], bench_options.modes, progress
+            )
             results = run_benchmark(targets, bench_options, progress)
         except InterpExecError as exc:
             raise CommandError(str(exc)) from exc
@@ -196,13 +199,23 @@ class Command(BaseCommand):
         run = (
             None
             if options["no_save"] or dry_run
-            else _save(results, verdict, recorded, bench_options.workers, tolerance)
+            else save_run(
+                results,
+                recorded,
+                bench_options.workers,
+                tolerance,
+                [r.workload for r in verdict.regressions],
+            )
         )
         decisions: list[GuardDecision] = []
         applied: list[GuardDecision] = []
         if guard:
-            configured = configured_modes([t.workload.name for t in targets])
-            decisions = guard_decisions(results, configured, tolerance)
+            configured = configured_modes([*(t.workload.name for t in targets), *left_out])
+            decisions = guard_decisions(results, configured, tolerance) + [
+                GuardDecision(name, mode, None, f"not judged: {left_out[name]}")
+                for name, mode in configured.items()
+                if name in left_out and mode is not None
+            ]
             if user is not None:
                 applied = apply_switches(decisions, user, run)
 
@@ -300,48 +313,58 @@ def _parse_modes(value: str) -> tuple[ExecutorMode, ...]:
 
 
 def _targets(
-    names: list[str] | None, size: int | None, modes: tuple[ExecutorMode, ...]
-) -> list[BenchTarget]:
+    names: list[str] | None,
+    size: int | None,
+    modes: tuple[ExecutorMode, ...],
+    progress: Callable[[str], None],
+) -> tuple[list[BenchTarget], dict[str, str]]:
+    """What to measure, each at ``size`` or else at a size found coarse on this host; and,
+    when no workload is named, why each registered one left out is not measured.
+
+    Named workloads are measured in every mode asked for (one the probe refuses stops
+    the run: the person asked for subinterpreters); by default, a workload the probe
+    refuses is measured in the other modes, so its flag can still be judged.
+    """
     # Host projects' workloads too: --workload may name one of them.
     load_configured_workloads()
     probe = CapabilityProbe()
-    if not names:
-        workloads = default_workloads(probe)
-    else:
+    if names:
         workloads = [get_workload(name) for name in dict.fromkeys(names)]
-        if any(ADAPTER_CLASSES[mode].needs_interpreter_safe for mode in modes):
-            for workload in workloads:
-                verdict = probe.verdict(workload)
-                if not verdict.interpreter_safe:
-                    raise BenchmarkError(
-                        f"{workload.name} cannot run in a subinterpreter ({verdict.reason}); "
-                        "leave interpreters out of --modes to compare the other modes"
-                    )
-    return [BenchTarget(w, size if size is not None else coarse_size(w)) for w in workloads]
+        left_out: dict[str, str] = {}
+    else:
+        workloads = default_workloads()
+        left_out = {w.name: _why_not_measured(w) for w in all_workloads() if w not in workloads}
+    targets = []
+    for workload in workloads:
+        verdict = probe.verdict(workload)
+        allowed = modes
+        if not verdict.interpreter_safe:
+            if names and any(ADAPTER_CLASSES[mode].needs_interpreter_safe for mode in modes):
+                raise BenchmarkError(
+                    f"{workload.name} cannot run in a subinterpreter ({verdict.reason}); "
+                    "leave interpreters out of --modes to compare the other modes"
+                )
+            allowed = tuple(m for m in modes if not ADAPTER_CLASSES[m].needs_interpreter_safe)
+        targets.append(BenchTarget(workload, size or _coarse_size(workload, progress), allowed))
+    return targets, left_out
 
 
-@transaction.atomic
-def _save(
-    results: list[ModeResult],
-    verdict: RegressionVerdict,
-    recorded: dict[str, Any],
-    workers: int,
-    tolerance: float,
-) -> BenchmarkRun:
-    run = BenchmarkRun.objects.create(
-        host=socket.gethostname(),
-        cpu_count=os.cpu_count() or 1,
-        workers=workers,
-        python_version=platform.python_version(),
-        git_revision=_git_revision(),
-        options=recorded,
-        tolerance=tolerance,
-        regressions=[r.workload for r in verdict.regressions],
+def _coarse_size(workload: Workload, progress: Callable[[str], None]) -> int:
+    found = coarse_job_size(workload, MAX_JOB_SIZE)
+    line = f"{workload.name}: size {found.size:,}, {found.inline_s * 1000:.0f} ms a job inline"
+    if not found.coarse:
+        line += f", under {COARSE_JOB_S * 1000:.0f} ms even at the largest size tried"
+    progress(line)
+    return found.size
+
+
+def _why_not_measured(workload: Workload) -> str:
+    if workload.sample is None:
+        return "no sample to measure it on (cpu_workload(sample=...))"
+    return (
+        "it declares no bench_size, so a run that names no workload leaves it out "
+        f"(cpu_workload(bench_size=...)); measure it with --workload {workload.name}"
     )
-    BenchmarkResult.objects.bulk_create(
-        BenchmarkResult(run=run, **result.as_dict()) for result in results
-    )
-    return run
 
 
 def _document(
@@ -355,7 +378,7 @@ def _document(
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "host": socket.gethostname(),
-        "git_revision": run.git_revision if run is not None else _git_revision(),
+        "git_revision": run.git_revision if run is not None else git_revision(),
         "options": recorded,
         "tolerance": tolerance,
         "regressions": [r.workload for r in verdict.regressions],
@@ -364,19 +387,3 @@ def _document(
         "run_id": run.pk if run is not None else None,
         "results": [r.as_dict() for r in results],
     }
-
-
-def _git_revision() -> str:
-    """The commit of the code being measured, or "" without git or a repository."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except OSError, subprocess.TimeoutExpired:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
