@@ -14,10 +14,11 @@ the benchmark, one inline job at a time::
       -> else size x TARGET_S / its time (at most x GROWTH a round, at most max_size)
          and again, for at most ROUNDS sizes
 
-``TARGET_S`` is half again ``COARSE_JOB_S``: the benchmark's median of several runs
-varies by more than a single job's time from run to run on a loaded host. A size
-that reaches ``max_size`` or runs out of rounds first is returned with its time,
-and the caller says the workload was not judged and why.
+``TARGET_S`` is half again ``COARSE_JOB_S``: on a loaded host the same job's runs
+come out tens of percent apart (93 to 186 ms for one readability job here), and a
+size tuned to just 100 ms would fall either side of the rule. A size that reaches
+``max_size`` or runs out of rounds first is returned with its time, and the caller
+says the workload was not judged and why.
 
 Pure Python over the inline adapter, like the harness.
 """

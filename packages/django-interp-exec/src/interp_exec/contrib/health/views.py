@@ -61,8 +61,8 @@ class StaffHealthView(HealthCheckView):
 
     checks = ALL_CHECKS
 
-    def render_for_format(self, format_override: Any, status_code: int) -> HttpResponse:
-        rendered: HttpResponse = super().render_for_format(
+    def render_for_format(self, format_override: Any, status_code: int) -> HttpResponse | None:
+        rendered: HttpResponse | None = super().render_for_format(
             format_override, _unavailable_if_failed(status_code)
         )
         return rendered
@@ -93,7 +93,7 @@ _every_check = StaffHealthView.as_view()
 _every_check_for_staff = staff_member_required(_every_check)
 
 
-async def staff_health(request: HttpRequest) -> HttpResponseBase:
+async def detailed_health(request: HttpRequest) -> HttpResponseBase:
     """The token first, without reading the session: a monitor's visit needs no
     database. A wrong token is refused (403); no token is a person, sent to sign in."""
     offered = offered_token(request)
