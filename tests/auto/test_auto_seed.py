@@ -110,9 +110,14 @@ def test_on_a_fresh_site_the_first_20_large_jobs_go_where_the_measurement_says(
 ) -> None:
     """Nothing measured, nothing logged, the flag on auto; exploration off, so every job
     goes where the figures say. The worker measures as it starts, before its first
-    task (the measurement the flag's save queued then finds the figures there)."""
+    task (the measurement the flag's save queued then finds the figures there). What
+    the measurement says is read as soon as it is stored: once the jobs have run,
+    their own figures start to replace it, as they should."""
     on_auto()
     with running_qcluster(tmp_path, {"INTERP_EXEC_AUTO_EXPLORE_SHARE": "0"}) as cluster:
+        cluster.wait_for_log('"event": "cpu.auto_seeded"')
+        run = BenchmarkRun.objects.get(options__auto_seed=True)
+        said = planned().planned.value
         records = [queue_cpu_job(READABILITY, LARGE, seed=n) for n in range(20)]
         deadline = time.monotonic() + 180
         while CpuJobRecord.objects.filter(status__in=WAITING).exists():
@@ -120,8 +125,6 @@ def test_on_a_fresh_site_the_first_20_large_jobs_go_where_the_measurement_says(
             assert time.monotonic() < deadline, cluster.log()
             time.sleep(0.2)
 
-    run = BenchmarkRun.objects.get(options__auto_seed=True)
-    said = planned().planned.value
     done = list(CpuJobRecord.objects.filter(pk__in=[r.pk for r in records]))
     assert {(job.status, job.mode_used) for job in done} == {("ok", said)}, cluster.log()
     for job in done:

@@ -121,6 +121,7 @@ def _pages(site: Site) -> dict[str, tuple[str, dict[str, str], bytes | None]]:
         "api: queue a job": ("cpu/api/jobs/", program, job.encode()),
         "job list": ("cpu/jobs/", signed_in, None),
         "workers": ("cpu/workers/", signed_in, None),
+        "admin": ("admin/", signed_in, None),
     }
 
 
@@ -227,6 +228,7 @@ def test_with_the_database_down_every_page_that_needs_it_answers_503_naming_it(
             "api: queue a job",
             "job list",
             "workers",
+            "admin",
         },
     )
     assert answers["health"] == Answer(503, "text/plain; charset=utf-8", "unavailable\n")
