@@ -127,7 +127,7 @@ def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> li
     if connection.vendor == "postgresql":
         with transaction.atomic():
             claimed = postgres_claims.claim_returning(
-                candidates[:limit], _claim_columns(now), worker_name()
+                candidates[:limit], _claim_columns(now), worker_name(), _JOB_COLUMNS
             )
         return _claimed_jobs(claimed, attempt_offset=0, claimed_at=now)
     with transaction.atomic():

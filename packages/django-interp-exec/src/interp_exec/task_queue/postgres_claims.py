@@ -27,31 +27,22 @@ from django.db.models import Field, QuerySet
 
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 
-# What a claim reads of each job, in the order ``job_claims`` builds jobs from.
-RETURNED = (
-    "id",
-    "attempts",
-    "workload",
-    "size",
-    "seed",
-    "created_by_id",
-    "worker_ids",
-    "queued_at",
-    "trace_parent",
-)
-
 
 def claim_returning(
-    picked: QuerySet[CpuJobRecord], columns: Mapping[str, Any], worker: str
+    picked: QuerySet[CpuJobRecord],
+    columns: Mapping[str, Any],
+    worker: str,
+    returned: Sequence[str],
 ) -> list[tuple[Any, ...]]:
     """Claim the rows ``picked`` selects (locked, skipping locked ones) with ``columns``
-    set and ``attempts`` raised; each row as ``RETURNED`` plus its payload's text
-    (None for a sampled job), in the order ``picked`` gives."""
+    set and ``attempts`` raised; each row as the fields ``returned`` (their values after
+    the claim) plus its payload's text (None for a sampled job), in the order ``picked``
+    gives."""
     # The ORM names the picked column "pk" (``values("pk")``).
     pick_sql, pick_params = picked.values("pk").query.sql_with_params()
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(name)} = %s" for name in columns)
-    returned = ", ".join(f"job.{quote(name)}" for name in RETURNED)
+    returning = ", ".join(f"job.{quote(str(_column(name).column))}" for name in returned)
     # Names from the model's own meta, every value a parameter.
     sql = (
         f"UPDATE {quote(CpuJobRecord._meta.db_table)} AS job SET {assignments}, "  # noqa: S608
@@ -61,7 +52,7 @@ def claim_returning(
         f"FROM ({pick_sql}) AS picked "
         f"LEFT JOIN {quote(CpuJobPayload._meta.db_table)} AS payload "
         "ON payload.job_id = picked.pk "
-        f"WHERE job.id = picked.pk RETURNING {returned}, payload.data::text, "
+        f"WHERE job.id = picked.pk RETURNING {returning}, payload.data::text, "
         "job.task_priority, job.created_at"
     )
     with connection.cursor() as cursor:
@@ -87,7 +78,7 @@ def finish_returning(
 
 
 def _column(name: str) -> Field[Any, Any]:
-    field = CpuJobRecord._meta.get_field(name)
+    field = CpuJobRecord._meta.pk if name == "pk" else CpuJobRecord._meta.get_field(name)
     assert isinstance(field, Field), name  # an outcome's columns are the record's own
     return field
 
