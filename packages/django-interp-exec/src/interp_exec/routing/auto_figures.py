@@ -187,9 +187,11 @@ class AutoFigures:
         """The band's plan; ``flags_version`` is the flag snapshot's, which the plans
         were made under: when it changes, the figures are read again."""
         key = (workload, band.index, eligible, workers)
-        if (
-            flags_version == self._flags_version
-            and time.monotonic() - self._read_at < conf.get_setting("AUTO_REFRESH_S")
+        # Read before the clock: another thread may move it on meanwhile, and a clock
+        # read first would then make the figures look younger than they are.
+        read_at = self._read_at
+        if flags_version == self._flags_version and time.monotonic() - read_at < conf.get_setting(
+            "AUTO_REFRESH_S"
         ):
             found = self._plans.get(key)
             if found is not None:
