@@ -104,9 +104,10 @@ def q_cluster_settings() -> dict[str, Any]:
     broker = env_choice("Q_BROKER", ("orm", "redis"), "orm")
     if broker == "orm":
         return {**cluster, "orm": "default", "poll": 0.5}
-    redis_url = env_str("REDIS_URL", None)
+    # The broker may have a Redis of its own, so that the cache's outages are not its.
+    redis_url = env_str("Q_REDIS_URL", None) or env_str("REDIS_URL", None)
     if redis_url is None:
         raise ImproperlyConfigured(
-            "Q_BROKER=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)."
+            "Q_BROKER=redis needs REDIS_URL or Q_REDIS_URL (e.g. redis://127.0.0.1:6379/0)."
         )
     return {**cluster, "redis": redis_url}

@@ -19,6 +19,7 @@ from episodic_site.workloads.dedupe_inputs import (
     documents_from_files,
     documents_from_text,
 )
+from episodic_site.workloads.text_files import words_capacity
 from interp_exec.core.domain.inputs import FileUpload, PastedText, WorkloadInputs
 from interp_exec.core.workloads.registry import cpu_workload
 
@@ -86,6 +87,7 @@ DEDUPE_INPUTS = WorkloadInputs(
         help_text="Two or more .txt files (UTF-8), one document each.",
         many=True,
     ),
+    capacity=words_capacity,
 )
 
 

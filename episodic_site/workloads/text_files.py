@@ -13,6 +13,13 @@ from interp_exec.core.domain.errors import InvalidInput
 from interp_exec.core.domain.inputs import InputFile
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# An English word with its space and punctuation, as JSON: about six bytes.
+_PAYLOAD_BYTES_PER_WORD = 6
+
+
+def words_capacity(payload_limit: int) -> str:
+    """What a payload limit holds in words of English text."""
+    return f"about {payload_limit // _PAYLOAD_BYTES_PER_WORD:,} words of English text"
 
 
 def decode_text_file(file: InputFile) -> str:

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from episodic_site.workloads.payload_checks import number, only_keys
+from episodic_site.workloads.text_files import words_capacity
 from episodic_site.workloads.transcript_inputs import (
     TRANSCRIPT_SUFFIXES,
     transcript_from_files,
@@ -99,6 +100,7 @@ TRANSCRIPT_INPUTS = WorkloadInputs(
             "and tags are stripped, and the cue timings give the real speaking pace."
         ),
     ),
+    capacity=words_capacity,
 )
 
 

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,10 +139,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         people = subprocess.run([*manage, "shell", "-v", "0", "-c", _PEOPLE], cwd=ROOT, env=env,
                                 check=True, capture_output=True, text=True)  # fmt: skip
         session, api_token = people.stdout.split()
-        port = free_port()
-        log = (directory / "site.log").open("wb")
+        with running_site(directory / "site.log", env) as url:
+            found = Site(url, env, postgres, redis, session, api_token)
+            found.pages = _pages(found)
+            yield found
+
+
+@contextmanager
+def running_site(log_path: Path, env: dict[str, str]) -> Iterator[str]:
+    """A ``runserver`` of the site with ``env``; its address."""
+    port = free_port()
+    with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -149,13 +159,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         try:
             wait_until_accepting(port, server)
-            found = Site(f"http://127.0.0.1:{port}/", env, postgres, redis, session, api_token)
-            found.pages = _pages(found)
-            yield found
+            yield f"http://127.0.0.1:{port}/"
         finally:
             server.terminate()
             server.wait(30)
-            log.close()
 
 
 def eventually(condition: Callable[[], bool]) -> bool:
@@ -301,3 +308,36 @@ def test_the_cluster_check_fails_once_the_last_qcluster_stops(tmp_path: Path) ->
         assert eventually(lambda: live_cluster_check() == "OK"), cluster.log()
     # Its statistics expire from the broker a few seconds after it stops.
     assert eventually(lambda: "no qcluster is running" in live_cluster_check())
+
+
+def test_with_only_the_brokers_redis_down_queueing_answers_503_and_keeps_the_job_failed(
+    site: Site, tmp_path: Path
+) -> None:
+    """The broker on a Redis of its own (``Q_REDIS_URL``): the cache, the database and
+    the throttle still answer, so the job is stored, its task refused, and then it ends
+    failed with the reason while the caller hears 503 naming the broker."""
+    with private_redis(tmp_path) as broker:
+        env = {**site.env, "Q_BROKER": "redis", "Q_REDIS_URL": broker.url}
+        with running_site(tmp_path / "site.log", env) as url:
+            own_broker = Site(url, env, site.postgres, site.redis, site.session, site.api_token)
+            own_broker.pages = _pages(own_broker)
+            queue = own_broker.pages["api: queue a job"]
+            assert own_broker.ask(*queue).status == 201
+            broker.stop()
+            try:
+                answers = own_broker.every_page()
+                listed = own_broker.ask(*own_broker.pages["api: list jobs"])
+            finally:
+                broker.start()
+            queued_again = own_broker.ask(*queue)
+
+    assert_outage_named(answers, {"task broker"}, {"api: queue a job"})
+    refused = answers["api: queue a job"]
+    assert refused.content_type == "application/json"
+    assert refused.json()["unavailable"] == "task broker"
+    assert listed.status == 200
+    latest = listed.json()["results"]
+    failed = [job for job in latest if job["status"] == "failed"]
+    assert len(failed) == 1, latest
+    assert failed[0]["error_message"].startswith("the task queue did not accept the job")
+    assert queued_again.status == 201

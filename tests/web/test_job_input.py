@@ -80,7 +80,8 @@ def test_the_page_offers_the_inputs_the_workload_declares(client: Client, person
     assert 'accept=".wav"' in audio
     assert "multiple" in dedupe
     assert "---" in dedupe
-    assert "At most 2,000,000 bytes" in audio
+    assert "One job takes at most about 8.5 s of 44.1 kHz stereo audio" in audio
+    assert "an upload stops at 6,065,536 bytes" in audio
     assert 'src="/static/interp_exec/job_input.js"' in audio  # a file, not an inline script
     assert client.get(page("no.such")).status_code == 404
 
@@ -270,7 +271,10 @@ def test_input_whose_payload_is_over_the_limit_is_refused_before_queueing(
             page("transcript.readability"), {"source": "paste", "text": "word " * 300}
         )
 
-    assert "over this workload's limit of 1,000" in errors_of(response, "text")
+    assert (
+        "over this workload's limit of about 166 words of English text (a payload of 1,000 bytes)"
+        in errors_of(response, "text")
+    )
     assert counts() == (0, 0, 0)
 
 

@@ -206,6 +206,24 @@ def test_a_job_the_queue_does_not_accept_ends_failed_with_the_reason(
     assert "did not accept the job: broker unreachable" in record.error_message
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_queues_refusal_is_raised_and_the_job_kept_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """So a page answers 503 naming the broker (tests/services: a real Redis stopped)."""
+
+    def broker_down(*args: object, **kwargs: object) -> str:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(django_q.tasks, "async_task", broker_down)
+
+    with pytest.raises(ConnectionError, match="broker unreachable"):
+        queue_cpu_job("audio.loudness", 10)
+
+    record = CpuJobRecord.objects.get()
+    assert (record.status, record.error_type) == ("failed", "ConnectionError")
+
+
 def run(record: CpuJobRecord) -> CpuJobRecord:
     run_cpu_job(record.pk)
     record.refresh_from_db()

@@ -112,5 +112,5 @@ def test_a_payload_over_the_limit_is_refused_alike_even_when_its_file_was_not(
     from_api = api_error(api, "audio.loudness", payload)
 
     assert from_form == from_api
-    assert "over this workload's limit of 10,000" in from_api
+    assert "over this workload's limit of about 42 ms of 44.1 kHz stereo audio" in from_api
     assert counts() == (0, 0, 0)

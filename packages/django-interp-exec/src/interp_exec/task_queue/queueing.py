@@ -12,6 +12,7 @@ jobs, with the arguments its code chose.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -31,6 +32,7 @@ from interp_exec.core.domain.errors import shown
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import Workload, get_workload, load_configured_workloads
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.job_spans import current_trace_parent
 from interp_exec.task_queue.stored_payloads import stored_json_bytes
 
@@ -62,6 +64,11 @@ def queue_cpu_job(
 
     Give ``payload`` to run on your own data, else the workload's sample for
     ``seed`` (blank: 0) is used.
+
+    A task the queue refuses (its broker is down) leaves the job stored as failed
+    with the reason, and its error is raised, so a page answers 503 naming the
+    broker (``interp_exec.ops.outages``); called inside a transaction of yours, the
+    task is sent when that commits, and a refusal then only fails the job.
     """
     load_configured_workloads()
     definition = get_workload(workload)
@@ -88,6 +95,8 @@ def queue_cpu_job(
                 "smaller size"
             )
 
+    # In the caller's own transaction the task can only go once that commits.
+    deferred = transaction.get_connection().in_atomic_block
     with transaction.atomic():
         record = CpuJobRecord.objects.create(
             workload=workload,
@@ -98,22 +107,32 @@ def queue_cpu_job(
         )
         if payload is not None:
             CpuJobPayload.objects.create(job=record, data=payload)
-        # The worker must find the record committed when the task arrives.
-        transaction.on_commit(lambda: send_stored_job(record))
+        if deferred:
+            transaction.on_commit(lambda: send_stored_job(record))
+    if not deferred:
+        # Committed: the worker finds the record when the task arrives.
+        send_stored_job(record, raise_refusal=True)
     return record
 
 
-def check_payload(workload: str, payload: Any, user_id: int | None = None) -> int:
+def check_payload(
+    workload: str,
+    payload: Any,
+    user_id: int | None = None,
+    *,
+    limit_text: Callable[[int], str] = "{:,}".format,
+) -> int:
     """The bytes of ``payload``'s JSON, once the database can store it and it is within
-    the workload's limit; else an ``InvalidJob`` naming why. Cheap next to measuring a
-    payload: the job form and the API ask it first."""
+    the workload's limit; else an ``InvalidJob`` naming why, the limit as ``limit_text``
+    says it. Cheap next to measuring a payload: the job form and the API ask it first."""
     # Before the policy is read: a percent rollout hashes the payload.
     payload_bytes = stored_json_bytes(payload)
     limit = policy_for(CpuJob(workload, payload, size=1, user_id=user_id)).max_payload_bytes
     if payload_bytes > limit:
         raise PayloadTooLarge(
             f"the input makes a payload of {payload_bytes:,} bytes, over this workload's "
-            f"limit of {limit:,}; give a shorter one or split it into several jobs"
+            f"limit of {limit_text(limit)}; give a shorter one or split it into several "
+            f"jobs, or raise max_payload_bytes on flag {flag_name(workload)}"
         )
     return payload_bytes
 
@@ -128,8 +147,9 @@ def send_job_task(record_id: uuid.UUID | str) -> str:
     return task_id
 
 
-def send_stored_job(record: CpuJobRecord) -> None:
-    """Send a committed job's task and note its id; a job the queue refuses ends failed."""
+def send_stored_job(record: CpuJobRecord, *, raise_refusal: bool = False) -> None:
+    """Send a committed job's task and note its id; a job the queue refuses ends failed,
+    and with ``raise_refusal`` the queue's error is raised after that."""
     try:
         task_id = send_job_task(record.pk)
     except Exception as exc:
@@ -139,6 +159,8 @@ def send_stored_job(record: CpuJobRecord) -> None:
         record.error_type = type(exc).__name__
         record.error_message = f"the task queue did not accept the job: {exc}"
         record.save(update_fields=["status", "error_type", "error_message"])
+        if raise_refusal:
+            raise
         return
     record.task_id = task_id
     record.save(update_fields=["task_id"])

@@ -19,7 +19,7 @@ from interp_exec.core.workloads import load_configured_workloads
 
 # The form's bound is the service's.
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE, MAX_SEED
-from interp_exec.web.job_inputs import payload_from_files, payload_from_text
+from interp_exec.web.job_inputs import limit_text, payload_from_files, payload_from_text
 
 SAMPLE, PASTE, UPLOAD = "sample", "paste", "upload"
 
@@ -128,7 +128,8 @@ class JobInputForm(forms.Form):
                 many=upload.many,
                 required=False,
                 label="Files" if upload.many else "File",
-                help_text=f"{upload.help_text} At most {upload_limit:,} bytes"
+                help_text=f"{upload.help_text} One job takes at most "
+                f"{limit_text(workload.name)}; an upload stops at {upload_limit:,} bytes"
                 f"{' in all' if upload.many else ''}.",
             )
             self.fields["files"].widget.attrs["accept"] = ",".join(upload.suffixes)

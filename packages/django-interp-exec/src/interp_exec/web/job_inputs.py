@@ -8,20 +8,19 @@ Both go through here, so both refuse the same payload with the same sentence:
 where "bytes" is ``check_payload`` (the database can store it, and it is within the
 workload's ``max_payload_bytes``: a cheap check, made before the measure reads the
 payload) and ``measure`` is the workload's own check of every field it reads.
-``queue_cpu_job(workload, size, payload=payload)`` then stores it. Uploads are
-limited to the same number of bytes (``upload_limit``) while they stream in.
+``queue_cpu_job(workload, size, payload=payload)`` then stores it. Uploads stream in
+up to ``upload_limit`` file bytes: what can still make a payload within the limit.
+Every limit is told in the workload's terms as well as in bytes (``limit_text``).
 """
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-
 from interp_exec.core.domain import CpuJob, InvalidInput
 from interp_exec.core.domain.inputs import InputFile, WorkloadInputs
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import get_workload
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.queueing import MAX_JOB_SIZE, check_payload
 
 
@@ -35,17 +34,41 @@ def declared_inputs(workload: str) -> WorkloadInputs:
     return inputs
 
 
-def upload_limit(workload: str, user: AbstractBaseUser | AnonymousUser) -> int:
-    """Bytes of uploaded files one job of ``workload`` may carry: its payload limit."""
-    user_id = user.pk if user.is_authenticated else None
-    return policy_for(CpuJob(workload, None, size=1, user_id=user_id)).max_payload_bytes
+def payload_limit(workload: str) -> int:
+    """The bytes of payload one job of ``workload`` may carry: its flags' limit, which
+    is the same for every person."""
+    return policy_for(CpuJob(workload, None, size=1)).max_payload_bytes
+
+
+def upload_limit(workload: str) -> int:
+    """The bytes of files one job of ``workload`` may upload: the most that can still
+    make a payload within its limit."""
+    limit = payload_limit(workload)
+    inputs = get_workload(workload).inputs
+    return limit if inputs is None or inputs.upload is None else inputs.upload.file_limit(limit)
+
+
+def limit_text(workload: str) -> str:
+    """``workload``'s payload limit as a person reads it ("about 8.5 s of ... audio")."""
+    return declared_inputs(workload).limit_text(payload_limit(workload))
+
+
+def upload_refusal(workload: str, file_name: str) -> str:
+    """Why an upload was stopped as it streamed in, with what one job takes and what to do."""
+    inputs = declared_inputs(workload)
+    together = " for all files together" if inputs.upload and inputs.upload.many else ""
+    return (
+        f"{file_name} goes over this workload's upload limit of {upload_limit(workload):,} "
+        f"bytes{together}: one job takes at most {limit_text(workload)}. Split the input "
+        f"into several jobs, or raise max_payload_bytes on flag {flag_name(workload)}"
+    )
 
 
 def payload_size(workload: str, payload: Any) -> int:
     """The job size of ``payload``, once it is checked: its bytes, then every field the
     workload reads, as the workload measures it."""
     inputs = declared_inputs(workload)
-    check_payload(workload, payload)
+    check_payload(workload, payload, limit_text=inputs.limit_text)
     return inputs.size_of(payload, most=MAX_JOB_SIZE)
 
 

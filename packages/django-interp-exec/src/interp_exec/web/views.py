@@ -29,7 +29,7 @@ from interp_exec.core.workloads import get_workload, load_configured_workloads
 from interp_exec.models import CpuJobRecord
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.web.forms import SAMPLE, UPLOAD, JobInputForm, QueueJobForm
-from interp_exec.web.job_inputs import upload_limit
+from interp_exec.web.job_inputs import upload_limit, upload_refusal
 from interp_exec.web.job_status import display_strings, job_status
 from interp_exec.web.results import render_result
 from interp_exec.web.uploads import LimitedUploadHandler
@@ -101,7 +101,7 @@ def job_input(request: HttpRequest, workload: str) -> HttpResponse:
         raise Http404(f"no workload {workload!r}") from None
     if not offers_input(definition):
         raise Http404(f"{workload} takes no job from this page")
-    limit = upload_limit(workload, request.user)
+    limit = upload_limit(workload)
     handler = LimitedUploadHandler(request, limit)
     request.upload_handlers = [handler]
     if request.method == "POST":
@@ -153,16 +153,7 @@ def _job_input(
 def _refusal(definition: Workload, handler: LimitedUploadHandler) -> str:
     if not handler.refused:
         return ""
-    upload = definition.inputs.upload if definition.inputs else None
-    if upload is not None and upload.many:
-        return (
-            f"{handler.refused} goes over this workload's upload limit of {handler.limit:,} "
-            "bytes for all files together; upload fewer or shorter files"
-        )
-    return (
-        f"{handler.refused} goes over this workload's upload limit of {handler.limit:,} "
-        "bytes; upload a shorter file"
-    )
+    return upload_refusal(definition.name, handler.refused)
 
 
 def _job_input_page(

@@ -81,6 +81,29 @@ class JobRequestSerializer(serializers.Serializer[None]):
         return attrs
 
 
+class UploadRequestSerializer(serializers.Serializer[None]):
+    """Files to queue a job on (the schema's description; the view reads the stream)."""
+
+    file = serializers.ListField(
+        child=serializers.FileField(),
+        help_text="The file, or for a workload that takes many, one part per file.",
+    )
+
+
+class UploadLimitsSerializer(serializers.Serializer[None]):
+    """What one job of a workload may upload."""
+
+    workload = serializers.CharField()
+    field = serializers.CharField(help_text="The form field the files go in.")
+    suffixes = serializers.ListField(child=serializers.CharField())
+    multiple = serializers.BooleanField(help_text="Whether several files make one job.")
+    help = serializers.CharField()
+    max_file_bytes = serializers.IntegerField(help_text="The upload stops past this.")
+    max_payload_bytes = serializers.IntegerField(help_text="The decoded payload's limit.")
+    limit = serializers.CharField(help_text="The limit in the workload's terms.")
+    flag = serializers.CharField(help_text="The flag whose max_payload_bytes sets the limit.")
+
+
 class JobSerializer(serializers.ModelSerializer[CpuJobRecord]):
     """A job as its owner sees it: its state, where it ran, and its value or error.
 

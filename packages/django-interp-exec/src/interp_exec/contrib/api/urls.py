@@ -1,4 +1,4 @@
-"""``api/``: jobs (list, create, detail), the OpenAPI schema, and the browsable API."""
+"""``api/``: jobs (list, create, detail, upload), the OpenAPI schema, and the browsable API."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from interp_exec.contrib.api.uploads import JobUploadView
 from interp_exec.contrib.api.views import JobViewSet
 
 
@@ -15,9 +16,12 @@ class JobEndpoints(EndpointEnumerator):
     schema classes) are not this schema's to describe."""
 
     def should_include_endpoint(self, path: str, callback: Any, *args: Any, **kwargs: Any) -> bool:
-        return getattr(callback, "cls", None) is JobViewSet and super().should_include_endpoint(
+        return getattr(callback, "cls", None) in _DESCRIBED and super().should_include_endpoint(
             path, callback, *args, **kwargs
         )
+
+
+_DESCRIBED = (JobViewSet, JobUploadView)
 
 
 class JobSchemaGenerator(SchemaGenerator):
@@ -43,5 +47,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ),
         name="schema",
     ),
+    path("jobs/upload/<str:workload>/", JobUploadView.as_view(), name="job-upload"),
     *router.urls,
 ]

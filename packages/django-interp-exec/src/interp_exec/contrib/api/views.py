@@ -25,6 +25,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from interp_exec.contrib.api.outages import answer_outages
 from interp_exec.contrib.api.parsers import JobRequestParser
@@ -57,22 +58,30 @@ class JobSchema(AutoSchema):
         return super().get_response_serializers()
 
 
+class JobApi(APIView):
+    """What every view of the API names for itself, whatever the host's REST framework
+    settings: authentication, permission, throttle, renderers, and the handler that
+    answers outages with JSON 503."""
+
+    authentication_classes = (TokenAuthentication, SessionAuthentication)
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (PersonRateThrottle,)
+    renderer_classes = (JSONRenderer, BrowsableAPIRenderer)
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return answer_outages
+
+
 class JobViewSet(
+    JobApi,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[CpuJobRecord],
 ):
     serializer_class = JobSerializer
-    authentication_classes = (TokenAuthentication, SessionAuthentication)
-    permission_classes = (IsAuthenticated,)
-    throttle_classes = (PersonRateThrottle,)
     parser_classes = (JobRequestParser,)
-    renderer_classes = (JSONRenderer, BrowsableAPIRenderer)
     pagination_class = JobPages
     schema = JobSchema()
-
-    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
-        return answer_outages
 
     def get_queryset(self) -> QuerySet[CpuJobRecord]:
         jobs = CpuJobRecord.objects.all()
@@ -86,20 +95,35 @@ class JobViewSet(
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
         workload, payload = data["workload"], data.get("payload")
+        field = "size" if payload is None else "payload"
         try:
             size = _job_size(workload, payload, data)
-            record = queue_cpu_job(
-                workload, size, seed=data.get("seed"), payload=payload, user=request.user
-            )
-        except QueueLimitReached as exc:
-            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
         except InvalidJob as exc:
-            field = "size" if payload is None else "payload"
             raise serializers.ValidationError({field: [str(exc)]}) from None
-        except InterpExecError as exc:
-            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
-        shown = JobSerializer(record, context=self.get_serializer_context())
-        return Response(shown.data, status=status.HTTP_201_CREATED)
+        return queued(request, field, workload, size, payload=payload, seed=data.get("seed"))
+
+
+def queued(
+    request: Request,
+    field: str,
+    workload: str,
+    size: int,
+    *,
+    payload: Any = None,
+    seed: int | None = None,
+) -> Response:
+    """Queue the job and answer 201 with it; a job the app refuses answers 400 with the
+    reason under ``field`` (the input at fault) or ``non_field_errors``."""
+    try:
+        record = queue_cpu_job(workload, size, seed=seed, payload=payload, user=request.user)
+    except QueueLimitReached as exc:
+        raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
+    except InvalidJob as exc:
+        raise serializers.ValidationError({field: [str(exc)]}) from None
+    except InterpExecError as exc:
+        raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from None
+    shown = JobSerializer(record, context={"request": request})
+    return Response(shown.data, status=status.HTTP_201_CREATED)
 
 
 def _job_size(workload: str, payload: Any, data: dict[str, Any]) -> int:

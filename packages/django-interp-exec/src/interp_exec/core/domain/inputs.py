@@ -40,6 +40,8 @@ class InputFile:
 type TextParser = Callable[[str], Any]
 type FilesParser = Callable[[Sequence[InputFile]], Any]
 type PayloadMeasure = Callable[[Any], int]
+type PayloadCapacity = Callable[[int], str]
+type FileBytesLimit = Callable[[int], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +58,26 @@ class FileUpload:
 
     ``many``: several files make one payload (the parser gets them all, in the
     order given); else exactly one. Files with another suffix are refused before
-    the parser sees them.
+    the parser sees them. ``largest_file`` gives, for a payload limit, the most file
+    bytes that may still make a payload within it (a 64-bit float WAV shrinks to a
+    third as base64 16-bit PCM); without it, a file is as large as its payload.
     """
 
     suffixes: tuple[str, ...]
     parse: FilesParser
     help_text: str
     many: bool = False
+    largest_file: FileBytesLimit | None = None
 
     def __post_init__(self) -> None:
         if not self.suffixes or any(not s.startswith(".") or s != s.lower() for s in self.suffixes):
             raise ValueError(
                 f"suffixes must be lower-case and start with a dot, got {self.suffixes!r}"
             )
+
+    def file_limit(self, payload_limit: int) -> int:
+        """The bytes an upload may stream in for a payload of at most ``payload_limit``."""
+        return payload_limit if self.largest_file is None else self.largest_file(payload_limit)
 
     def parse_files(self, files: Sequence[InputFile]) -> Any:
         """Check the count and the suffixes, then parse."""
@@ -91,12 +100,21 @@ class WorkloadInputs:
 
     ``unit`` names the size unit in the plural ("words"). Every workload also
     takes its sample (size and seed); these are the inputs beyond it.
+    ``capacity`` says what a payload limit holds in a person's terms ("about 8.5 s
+    of 44.1 kHz stereo audio"): bytes of JSON mean nothing to someone with a file.
     """
 
     unit: str
     measure: PayloadMeasure
     paste: PastedText | None = None
     upload: FileUpload | None = None
+    capacity: PayloadCapacity | None = None
+
+    def limit_text(self, payload_limit: int) -> str:
+        """A payload limit as a person reads it: in the workload's terms, then in bytes."""
+        if self.capacity is None:
+            return f"{payload_limit:,} bytes of payload"
+        return f"{self.capacity(payload_limit)} (a payload of {payload_limit:,} bytes)"
 
     def size_of(self, payload: Any, *, most: int) -> int:
         """The job size of ``payload``: from 1 to ``most`` units, else ``InvalidInput``."""
