@@ -117,6 +117,7 @@ def test_the_api_refuses_an_hour_long_episode_before_reading_it(hour_long_episod
     assert answer["max_file_bytes"] == upload_limit("audio.loudness")
     assert f"the request ({body.length:,} bytes) goes over" in answer["detail"]
     assert "one job takes at most about 8.5 s of 44.1 kHz stereo audio" in answer["detail"]
+    assert "and 1,000,000 samples per channel)" in answer["detail"]  # whatever the flag says
     assert "raise max_payload_bytes on flag cpu.audio.loudness" in answer["detail"]
     assert body.bytes_read == 0
     assert growth < MOST_PEAK_GROWTH_BYTES

@@ -66,7 +66,7 @@ def test_a_client_reads_the_limits_in_file_bytes_and_in_the_workloads_terms(
         "help": audio["help"],
         "max_file_bytes": largest_wav(2_000_000),
         "max_payload_bytes": 2_000_000,
-        "limit": f"{audio_capacity(2_000_000)} (a payload of 2,000,000 bytes)",
+        "limit": f"{audio_capacity(2_000_000)} (a payload of 2,000,000 bytes and 1,000,000 samples per channel)",
         "flag": "cpu.audio.loudness",
     }
     assert "about 8.5 s of 44.1 kHz stereo audio (17.0 s mono" in audio["limit"]
@@ -166,7 +166,7 @@ def test_a_file_that_streams_past_the_limit_is_stopped_there(person: User) -> No
     assert refused.status_code == 413
     assert refused.json()["detail"].startswith(
         "long.txt goes over this workload's upload limit of 10,000 bytes: one job takes "
-        "at most about 1,666 words of English text (a payload of 10,000 bytes)"
+        "at most about 1,666 words of English text (a payload of 10,000 bytes and 1,000,000 words)"
     )
     assert stream.bytes_read < 10_000 + 2 * 65_536  # the limit, and the parser's last read
     assert counts() == (0, 0, 0)

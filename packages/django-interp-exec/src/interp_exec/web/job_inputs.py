@@ -50,7 +50,7 @@ def upload_limit(workload: str) -> int:
 
 def limit_text(workload: str) -> str:
     """``workload``'s payload limit as a person reads it ("about 8.5 s of ... audio")."""
-    return declared_inputs(workload).limit_text(payload_limit(workload))
+    return declared_inputs(workload).limit_text(payload_limit(workload), MAX_JOB_SIZE)
 
 
 def upload_refusal(workload: str, file_name: str) -> str:
@@ -68,7 +68,9 @@ def payload_size(workload: str, payload: Any) -> int:
     """The job size of ``payload``, once it is checked: its bytes, then every field the
     workload reads, as the workload measures it."""
     inputs = declared_inputs(workload)
-    check_payload(workload, payload, limit_text=inputs.limit_text)
+    check_payload(
+        workload, payload, limit_text=lambda limit: inputs.limit_text(limit, MAX_JOB_SIZE)
+    )
     return inputs.size_of(payload, most=MAX_JOB_SIZE)
 
 

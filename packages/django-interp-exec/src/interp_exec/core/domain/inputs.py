@@ -110,11 +110,13 @@ class WorkloadInputs:
     upload: FileUpload | None = None
     capacity: PayloadCapacity | None = None
 
-    def limit_text(self, payload_limit: int) -> str:
-        """A payload limit as a person reads it: in the workload's terms, then in bytes."""
+    def limit_text(self, payload_limit: int, most_units: int) -> str:
+        """A job's limits as a person reads them: what ``payload_limit`` bytes hold in
+        the workload's terms, the bytes, and the size no job may pass."""
+        bounds = f"a payload of {payload_limit:,} bytes and {most_units:,} {self.unit}"
         if self.capacity is None:
-            return f"{payload_limit:,} bytes of payload"
-        return f"{self.capacity(payload_limit)} (a payload of {payload_limit:,} bytes)"
+            return bounds
+        return f"{self.capacity(payload_limit)} ({bounds})"
 
     def size_of(self, payload: Any, *, most: int) -> int:
         """The job size of ``payload``: from 1 to ``most`` units, else ``InvalidInput``."""
