@@ -81,9 +81,10 @@ class JobUploadView(JobApi):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         name = kwargs["workload"]
-        if not _takes_uploads(name):
-            if _takes_uploads(name) is None:
-                raise NotFound(f"no workload {name!r}")
+        takes_uploads = _takes_uploads(name)
+        if takes_uploads is None:
+            raise NotFound(f"no workload {name!r}")
+        if not takes_uploads:
             raise ParseError(f"{name} takes no uploaded files")
 
     def get(self, request: Request, workload: str) -> Response:
@@ -111,13 +112,12 @@ class JobUploadView(JobApi):
             return _too_large(workload, f"the request ({sent:,} bytes)")
         try:
             files = request.FILES.getlist(FILE_FIELD)
-            fields = set(request.data) - {FILE_FIELD}
+            unknown = sorted((set(request.data) | set(request.FILES)) - {FILE_FIELD})
         except (RequestDataTooBig, TooManyFilesSent) as exc:
             raise ParseError(f"the form could not be read: {exc}") from None
         if handler.refused:
             return _too_large(workload, handler.refused)
-        if fields or set(request.FILES) - {FILE_FIELD}:
-            unknown = sorted(fields | set(request.FILES))
+        if unknown:
             raise serializers.ValidationError(
                 {"non_field_errors": [f"send files as {FILE_FIELD!r} only, not {unknown}"]}
             )
