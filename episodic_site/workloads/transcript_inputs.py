@@ -7,11 +7,15 @@ estimating the minutes from a typical 150 words a minute.
 """
 
 from collections.abc import Sequence
-from typing import Any
 
 from episodic_site.workloads.subtitles import parse_srt, parse_vtt
 from episodic_site.workloads.text_files import clean_pasted_text, decode_text_file
 from interp_exec.core.domain.inputs import InputFile
+
+# For the type checker only: a subinterpreter importing this module loads no typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TRANSCRIPT_SUFFIXES = (".txt", ".srt", ".vtt")
 _SUBTITLE_PARSERS = {".srt": parse_srt, ".vtt": parse_vtt}
