@@ -15,21 +15,24 @@ it raises ``InvalidInput`` for one of the wrong shape.
 
 import os.path
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from interp_exec.core.domain.errors import InvalidInput
+from interp_exec.core.domain.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
+class InputFile(Record):
     """One uploaded file: its name as the person's browser sent it, and its bytes."""
 
+    __slots__ = ("content", "name")
     name: str
     content: bytes
+
+    def __init__(self, name: str, content: bytes) -> None:
+        self._set(name=name, content=content)
 
     @property
     def suffix(self) -> str:
@@ -42,16 +45,18 @@ type FilesParser = Callable[[Sequence[InputFile]], Any]
 type PayloadMeasure = Callable[[Any], int]
 
 
-@dataclass(frozen=True, slots=True)
-class PastedText:
+class PastedText(Record):
     """Text typed or pasted into the form; ``help_text`` says what to paste."""
 
+    __slots__ = ("help_text", "parse")
     parse: TextParser
     help_text: str
 
+    def __init__(self, parse: TextParser, help_text: str) -> None:
+        self._set(parse=parse, help_text=help_text)
 
-@dataclass(frozen=True, slots=True)
-class FileUpload:
+
+class FileUpload(Record):
     """Uploaded files with one of ``suffixes`` (lower case, with the dot).
 
     ``many``: several files make one payload (the parser gets them all, in the
@@ -59,16 +64,18 @@ class FileUpload:
     the parser sees them.
     """
 
+    __slots__ = ("help_text", "many", "parse", "suffixes")
     suffixes: tuple[str, ...]
     parse: FilesParser
     help_text: str
-    many: bool = False
+    many: bool
 
-    def __post_init__(self) -> None:
-        if not self.suffixes or any(not s.startswith(".") or s != s.lower() for s in self.suffixes):
-            raise ValueError(
-                f"suffixes must be lower-case and start with a dot, got {self.suffixes!r}"
-            )
+    def __init__(
+        self, suffixes: tuple[str, ...], parse: FilesParser, help_text: str, many: bool = False
+    ) -> None:
+        if not suffixes or any(not s.startswith(".") or s != s.lower() for s in suffixes):
+            raise ValueError(f"suffixes must be lower-case and start with a dot, got {suffixes!r}")
+        self._set(suffixes=suffixes, parse=parse, help_text=help_text, many=many)
 
     def parse_files(self, files: Sequence[InputFile]) -> Any:
         """Check the count and the suffixes, then parse."""
@@ -85,18 +92,27 @@ class FileUpload:
         return self.parse(files)
 
 
-@dataclass(frozen=True, slots=True)
-class WorkloadInputs:
+class WorkloadInputs(Record):
     """The ways a person may give a workload their own data, and how to size it.
 
     ``unit`` names the size unit in the plural ("words"). Every workload also
     takes its sample (size and seed); these are the inputs beyond it.
     """
 
+    __slots__ = ("measure", "paste", "unit", "upload")
     unit: str
     measure: PayloadMeasure
-    paste: PastedText | None = None
-    upload: FileUpload | None = None
+    paste: PastedText | None
+    upload: FileUpload | None
+
+    def __init__(
+        self,
+        unit: str,
+        measure: PayloadMeasure,
+        paste: PastedText | None = None,
+        upload: FileUpload | None = None,
+    ) -> None:
+        self._set(unit=unit, measure=measure, paste=paste, upload=upload)
 
     def size_of(self, payload: Any, *, most: int) -> int:
         """The job size of ``payload``: from 1 to ``most`` units, else ``InvalidInput``."""
