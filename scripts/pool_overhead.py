@@ -6,7 +6,9 @@ on the same JSON payloads, on pools of the same size, warm, in alternating
 rounds; the fastest round of each counts (on a shared machine, noise only ever
 adds time). The port is the site's: routed by the flags' per-process snapshot, a
 DispatchLog row and the Prometheus figures for every job, in ``map`` batches.
-Target: the port adds at most 50 us a job.
+Target: the port adds at most 50 us a job. The rows go to the site's database
+(``EPISODIC_SQLITE_PATH`` to point it elsewhere), which every run makes 16,000 rows
+larger: compare figures taken on the same database.
 
 Run: .venv/bin/python scripts/pool_overhead.py [--jobs N --rounds N --workers N]
 """

@@ -11,7 +11,6 @@ import random
 import re
 import zlib
 from collections import defaultdict
-from typing import Any
 
 from episodic_site.workloads.dedupe_inputs import (
     DOCUMENT_MARKER,
@@ -22,6 +21,11 @@ from episodic_site.workloads.dedupe_inputs import (
 from episodic_site.workloads.text_files import words_capacity
 from interp_exec.core.domain.inputs import FileUpload, PastedText, WorkloadInputs
 from interp_exec.core.workloads.registry import cpu_workload
+
+# For the type checker only: a subinterpreter importing this module loads no typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _MERSENNE_PRIME = (1 << 61) - 1
 _MAX_HASH = (1 << 32) - 1

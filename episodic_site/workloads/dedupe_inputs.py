@@ -9,12 +9,16 @@ API, field by field (at least two documents, the workload's tuning in range).
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from episodic_site.workloads.payload_checks import number, only_keys, whole_number
 from episodic_site.workloads.text_files import clean_pasted_text, decode_text_file
 from interp_exec.core.domain.errors import InvalidInput
 from interp_exec.core.domain.inputs import InputFile
+
+# For the type checker only: a subinterpreter importing this module loads no typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DOCUMENT_MARKER = "---"
 _MARKER_LINE = re.compile(rf"^[ \t]*{DOCUMENT_MARKER}[ \t]*$", re.MULTILINE)

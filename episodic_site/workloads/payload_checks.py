@@ -9,9 +9,13 @@ check raises ``InvalidInput`` naming the field, what it must be and what it got.
 
 import math
 from collections.abc import Collection
-from typing import Any
 
 from interp_exec.core.domain.errors import InvalidInput, shown
+
+# For the type checker only: a subinterpreter importing this module loads no typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def only_keys(payload: dict[str, Any], known: Collection[str], what: str) -> None:

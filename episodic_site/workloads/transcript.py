@@ -9,7 +9,6 @@ and words per minute are then measured, not estimated. It holds nothing else.
 import random
 import re
 from collections import Counter
-from typing import Any
 
 from episodic_site.workloads.payload_checks import number, only_keys
 from episodic_site.workloads.text_files import words_capacity
@@ -21,6 +20,11 @@ from episodic_site.workloads.transcript_inputs import (
 from interp_exec.core.domain.errors import InvalidInput
 from interp_exec.core.domain.inputs import FileUpload, PastedText, WorkloadInputs
 from interp_exec.core.workloads.registry import cpu_workload
+
+# For the type checker only: a subinterpreter importing this module loads no typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _WORD = re.compile(r"[A-Za-z']+")
 _SENTENCE_END = re.compile(r"[.!?]+")

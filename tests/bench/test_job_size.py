@@ -4,8 +4,6 @@ Real inline jobs: ``text.dedupe`` grows with its size; ``tests.echo`` does not, 
 its size runs into the bound and comes back as not coarse.
 """
 
-import dataclasses
-
 import pytest
 
 from interp_exec.bench.harness import COARSE_JOB_S, BenchmarkError
@@ -31,7 +29,7 @@ def test_a_job_that_never_gets_coarse_stops_at_the_bound_and_says_so() -> None:
 
 def test_a_workload_without_a_sample_cannot_be_sized() -> None:
     echo = get_workload("tests.echo")
-    without = dataclasses.replace(echo, name="tests.echo_without_sample", sample=None)
+    without = echo.replace(name="tests.echo_without_sample", sample=None)
 
     with pytest.raises(BenchmarkError, match="has no sample to benchmark"):
         coarse_job_size(without, 100)

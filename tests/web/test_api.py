@@ -180,8 +180,8 @@ def test_a_payload_over_the_workloads_limit_is_a_400(api: APIClient) -> None:
 
     assert response.status_code == 400
     assert (
-        "over this workload's limit of about 166 words of English text (a payload of 1,000 bytes and 1,000,000 words)"
-        in response.json()["payload"][0]
+        "over this workload's limit of about 166 words of English text "
+        "(a payload of 1,000 bytes and 1,000,000 words)" in response.json()["payload"][0]
     )
     assert counts() == (0, 0, 0)
 

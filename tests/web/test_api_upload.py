@@ -66,7 +66,8 @@ def test_a_client_reads_the_limits_in_file_bytes_and_in_the_workloads_terms(
         "help": audio["help"],
         "max_file_bytes": largest_wav(2_000_000),
         "max_payload_bytes": 2_000_000,
-        "limit": f"{audio_capacity(2_000_000)} (a payload of 2,000,000 bytes and 1,000,000 samples per channel)",
+        "limit": f"{audio_capacity(2_000_000)} "
+        "(a payload of 2,000,000 bytes and 1,000,000 samples per channel)",
         "flag": "cpu.audio.loudness",
     }
     assert "about 8.5 s of 44.1 kHz stereo audio (17.0 s mono" in audio["limit"]

@@ -272,8 +272,8 @@ def test_input_whose_payload_is_over_the_limit_is_refused_before_queueing(
         )
 
     assert (
-        "over this workload's limit of about 166 words of English text (a payload of 1,000 bytes and 1,000,000 words)"
-        in errors_of(response, "text")
+        "over this workload's limit of about 166 words of English text "
+        "(a payload of 1,000 bytes and 1,000,000 words)" in errors_of(response, "text")
     )
     assert counts() == (0, 0, 0)
 

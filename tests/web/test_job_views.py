@@ -1,6 +1,5 @@
 """Pages to queue a job and follow it: login, CSRF, validation, status and its JSON."""
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -155,9 +154,7 @@ def test_a_huge_payload_is_refused_without_being_built(
         sizes.append(size)
         return real.sample_payload(size, seed)
 
-    monkeypatch.setattr(
-        queueing, "get_workload", lambda name: dataclasses.replace(real, sample=counting_sample)
-    )
+    monkeypatch.setattr(queueing, "get_workload", lambda name: real.replace(sample=counting_sample))
 
     with pytest.raises(PayloadTooLarge, match="would be about"):
         queue_cpu_job(workload, MAX_JOB_SIZE)

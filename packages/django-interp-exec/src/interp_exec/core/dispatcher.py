@@ -23,7 +23,6 @@ the event sinks are plain callables handed in by ``bootstrap``.
 
 import contextlib
 import dataclasses
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +49,7 @@ from interp_exec.core.domain import (
     as_refusal,
     build_outcome,
     decide_route,
+    new_dispatch_id,
     prepare,
     refused_outcome,
     with_job_isolation,
@@ -192,7 +192,7 @@ class CpuDispatcher:
         return None
 
     def _plan(self, index: int, job: CpuJob) -> _Planned | JobOutcome:
-        dispatch_id = uuid.uuid4().hex
+        dispatch_id = new_dispatch_id()
         requested = (self.fixed_mode or ExecutorMode.INLINE).value
         try:
             prepared = prepare(job, get_workload(job.workload), dispatch_id)

@@ -14,6 +14,7 @@ registers the observer as Django starts, and a metric made then would open its
 file before a test run has pointed ``PROMETHEUS_MULTIPROC_DIR`` elsewhere.
 """
 
+import os
 import time
 
 from prometheus_client import Gauge
@@ -31,8 +32,17 @@ class _GaugeObserver:
     def __init__(self) -> None:
         # Each mode's two gauges, looked up once: they are set at every job's start and end.
         self._gauges: dict[str, tuple[Gauge, Gauge]] = {}
+        # What each mode's gauges were last set to, and by which process: a write to the
+        # metric file costs more than the rest of a report, and a report that changes
+        # neither figure (the pool's size, or busy workers that started and ended
+        # within the same round) needs none. A forked child has its own file.
+        self._written: dict[str, tuple[int, int, int]] = {}
 
     def pool_load(self, pool_id: int, mode: str, size: int, busy: int) -> None:
+        workers, busy_workers = POOL_LOAD.mode_load(mode)
+        figures = (os.getpid(), workers, busy_workers)
+        if self._written.get(mode) == figures:
+            return
         gauges = self._gauges.get(mode)
         if gauges is None:
             from interp_exec.contrib.metrics import definitions as metrics
@@ -41,9 +51,9 @@ class _GaugeObserver:
                 metrics.POOL_WORKERS.labels(mode),
                 metrics.POOL_BUSY_WORKERS.labels(mode),
             )
-        workers, busy_workers = POOL_LOAD.mode_load(mode)
         gauges[0].set(workers)
         gauges[1].set(busy_workers)
+        self._written[mode] = figures
 
     def abandoned_interpreters(self, running: int) -> None:
         from interp_exec.contrib.metrics import definitions as metrics

@@ -7,7 +7,6 @@ benchmark uses them that way).
 """
 
 import json
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import ClassVar
@@ -22,6 +21,7 @@ from interp_exec.core.domain import (
     RunResult,
     as_refusal,
     build_outcome,
+    new_dispatch_id,
     prepare,
     refused_outcome,
 )
@@ -120,7 +120,7 @@ class ExecutionAdapter(ABC):
 
         def accepted() -> Iterator[tuple[tuple[K, PreparedJob], PreparedJob]]:
             for key, job in jobs:
-                dispatch_id = uuid.uuid4().hex
+                dispatch_id = new_dispatch_id()
                 try:
                     prepared = prepare(job, get_workload(job.workload), dispatch_id)
                 except Exception as exc:

@@ -1,4 +1,4 @@
-"""Subinterpreters: ``InterpreterPoolExecutor``, each worker with its own GIL.
+"""Subinterpreters: ``InterpreterPool``, each worker with its own GIL.
 
 Workers import the workload modules that passed the capability probe when the
 pool starts, so a warm pool's first job pays no import cost. A running
@@ -6,15 +6,20 @@ subinterpreter cannot be interrupted: a stuck job's pool is shut down without
 waiting and replaced, and the job's thread is left to finish on its own; past
 ``MAX_ABANDONED_INTERPRETERS`` such threads the adapter refuses new jobs
 (``abandoned``).
+
+A job's error comes back as ``ExecutionFailed`` (``interpreter_pool``): the
+exception stays in the subinterpreter, and its snapshot's type name and message
+are what the outcome reports.
 """
 
-from concurrent.futures import Executor, Future, InterpreterPoolExecutor
+from concurrent.futures import Executor, Future
 from concurrent.interpreters import ExecutionFailed
 
 from interp_exec.core.adapters import abandoned
 from interp_exec.core.adapters.capability import is_subinterpreter_refusal, refusal_summary
+from interp_exec.core.adapters.interpreter_pool import InterpreterPool
 from interp_exec.core.adapters.pool import PoolAdapter
-from interp_exec.core.adapters.worker import WorkerReply, prepare_worker
+from interp_exec.core.adapters.worker import JobAborted, WorkerReply, prepare_worker
 from interp_exec.core.domain import ExecutorMode
 
 
@@ -27,8 +32,8 @@ class InterpreterPoolAdapter(PoolAdapter):
     )
 
     def _new_executor(self, initargs: tuple[tuple[str, ...], tuple[str, ...]]) -> Executor:
-        return InterpreterPoolExecutor(
-            max_workers=self.max_workers,
+        return InterpreterPool(
+            self.max_workers,
             thread_name_prefix="interp-exec",
             initializer=prepare_worker,
             initargs=initargs,
@@ -42,9 +47,8 @@ class InterpreterPoolAdapter(PoolAdapter):
         return abandoned.saturation()
 
     def _remote_traceback(self, exc: BaseException) -> str:
-        failure = exc if isinstance(exc, ExecutionFailed) else exc.__cause__
-        if isinstance(failure, ExecutionFailed):
-            return str(failure.excinfo.errdisplay or failure.excinfo.formatted)
+        if isinstance(exc, ExecutionFailed):
+            return str(exc.excinfo.errdisplay or exc.excinfo.formatted)
         return ""
 
     def _refusal(self, error_type: str, message: str, traceback: str) -> str:
@@ -53,8 +57,15 @@ class InterpreterPoolAdapter(PoolAdapter):
         return ""
 
     def _error_identity(self, exc: BaseException) -> tuple[str, str]:
-        # An exception that cannot be pickled back arrives as a bare ExecutionFailed;
-        # its snapshot still names the original type and message.
-        if isinstance(exc, ExecutionFailed):
-            return exc.excinfo.type.__name__, str(exc.excinfo.msg)
-        return super()._error_identity(exc)
+        if not isinstance(exc, ExecutionFailed):
+            return super()._error_identity(exc)
+        error_type, message = exc.excinfo.type, str(exc.excinfo.msg)
+        if (error_type.__module__, error_type.__qualname__) == _JOB_ABORTED:
+            # Reported as what the job raised (``error_identity``): a JobAborted's
+            # text is "<type name>: <message>", and a type name has no ": ".
+            type_name, _, message = message.partition(": ")
+            return type_name, message
+        return error_type.__name__, message
+
+
+_JOB_ABORTED = (JobAborted.__module__, JobAborted.__qualname__)

@@ -3,7 +3,8 @@
 Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
 
     source of jobs --pulled only when a worker is free--> executor.submit(execute, ...)
-        -> concurrent.futures.wait(FIRST_COMPLETED, timeout=nearest deadline)
+        -> each future, once done, onto the stream's queue (a done callback)
+        -> wait on that queue (timeout=nearest deadline), take what else is there
         -> done: reply or error -> RunResult; overdue: timed_out, the executor is
            abandoned and a fresh one takes its place
         -> broken pool: the jobs it ran are run again one at a time on a fresh one
@@ -12,15 +13,19 @@ Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
 Keeping at most ``max_workers`` jobs in flight means a job's clock starts when a
 worker is free for it, so a timeout measures the job and not the queue ahead of it;
 pulling the source lazily lets a caller claim queued work only as the pool can
-start it.
+start it. With tiny jobs the stream's own round trip is what the pool costs: a
+done callback onto a ``SimpleQueue`` is cheaper than ``concurrent.futures.wait``,
+which sets up a waiter on every future in flight each time it is called.
 
 A pool is made lazily, once per process (a pool inherited through ``fork`` is not
 usable), and replaced when it breaks or when a stuck job had to be abandoned; a
 broken or abandoned pool is never reused.
 
-Each change in the number of jobs in flight is reported to the pool observers
-(``pool_observers``) with the pool's size, so the site can show busy workers; a
-pool that takes no jobs (the health check's) sets ``reports_load`` False.
+The number of jobs in flight is reported to the pool observers
+(``pool_observers``) with the pool's size, so the site can show busy workers:
+once a round (jobs collected, free workers refilled), as the net change, and for
+a stream stopped early as each of its jobs left running ends. A pool that takes
+no jobs (the health check's) sets ``reports_load`` False.
 
 ``warm`` starts every worker and waits for each to answer, once per executor: the
 dispatcher calls it before it starts a batch's clock, so no job's figures (which
@@ -34,8 +39,9 @@ import time
 from abc import abstractmethod
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass
+from queue import Empty, SimpleQueue
 from typing import Any, ClassVar
 
 from interp_exec.core.adapters.base import (
@@ -70,6 +76,20 @@ class _InFlight[K]:
 
 def _has_suspect(in_flight: dict[Any, _InFlight[Any]]) -> bool:
     return any(entry.attempts for entry in in_flight.values())
+
+
+def _take_done[T](done: SimpleQueue[T], timeout: float | None) -> list[T]:
+    """What is on ``done``: waits up to ``timeout`` for the first (None: for ever),
+    then takes the rest without waiting; empty if nothing came in time."""
+    try:
+        taken = [done.get(timeout=timeout)]
+    except Empty:
+        return []
+    while True:
+        try:
+            taken.append(done.get_nowait())
+        except Empty:
+            return taken
 
 
 class PoolAdapter(ExecutionAdapter):
@@ -193,69 +213,76 @@ class PoolAdapter(ExecutionAdapter):
         resubmits: deque[tuple[K, PreparedJob, int]] = deque()
         finished: list[tuple[K, RunResult]] = []
         stopped: set[Executor] = set()  # replaced by us to stop a stuck job
+        done: SimpleQueue[Future[WorkerReply]] = SimpleQueue()  # futures as they end
+        reported = 0  # jobs in flight as last reported to the pool observers
         exhausted = False
-        while True:
-            # Refill the free workers before handing finished results back: the
-            # caller's bookkeeping then overlaps the work instead of idling the pool.
-            # A job run again after its pool broke runs alone: if it breaks the pool
-            # again, it is the one that did, and it is not run a third time.
-            submitted_now = 0
-            while len(in_flight) < self.max_workers and not _has_suspect(in_flight):
-                if resubmits:
-                    if in_flight:
+        try:
+            while True:
+                # Refill the free workers before handing finished results back: the
+                # caller's bookkeeping then overlaps the work instead of idling the pool.
+                # A job run again after its pool broke runs alone: if it breaks the pool
+                # again, it is the one that did, and it is not run a third time.
+                while len(in_flight) < self.max_workers and not _has_suspect(in_flight):
+                    if resubmits:
+                        if in_flight:
+                            break
+                        key, job, attempts = resubmits.popleft()
+                    elif exhausted or (item := next(jobs, None)) is None:
+                        exhausted = True
                         break
-                    key, job, attempts = resubmits.popleft()
-                elif exhausted or (item := next(jobs, None)) is None:
-                    exhausted = True
-                    break
-                else:
-                    (key, job), attempts = item, 0
-                submitted = self._submit(key, job, attempts)
-                if isinstance(submitted, _InFlight):
-                    in_flight[submitted.future] = submitted
-                    submitted_now += 1
-                else:
-                    finished.append((key, submitted))
-            if submitted_now:
-                self._add_busy(submitted_now)
-            if finished:
-                yield finished
-                finished = []
-            if not in_flight:
-                if exhausted and not resubmits:
-                    return
-                continue
-            deadlines = [e.deadline for e in in_flight.values() if e.deadline is not None]
-            timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
-            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-            now = time.perf_counter()
-            in_flight_before = len(in_flight)
-            running_on = Counter(entry.executor for entry in in_flight.values())
-            for future in done:
-                entry = in_flight.pop(future)
-                ran_alone = running_on[entry.executor] == 1 and entry.executor not in stopped
-                result = self._collect(future, entry, now, ran_alone=ran_alone)
-                if result is None:
-                    resubmits.append((entry.key, entry.prepared, entry.attempts + 1))
-                else:
-                    finished.append((entry.key, result))
-            for future, entry in list(in_flight.items()):
-                if entry.deadline is not None and now >= entry.deadline:
-                    del in_flight[future]
-                    future.cancel()
-                    timeout_s = entry.prepared.timeout_s or 0.0
-                    finished.append(
-                        (
-                            entry.key,
-                            timed_out_result(
-                                timeout_s, (now - entry.started) * 1000, self.abandon_note
-                            ),
+                    else:
+                        (key, job), attempts = item, 0
+                    submitted = self._submit(key, job, attempts)
+                    if isinstance(submitted, _InFlight):
+                        in_flight[submitted.future] = submitted
+                        submitted.future.add_done_callback(done.put)
+                    else:
+                        finished.append((key, submitted))
+                if len(in_flight) != reported:
+                    self._add_busy(len(in_flight) - reported)
+                    reported = len(in_flight)
+                if finished:
+                    yield finished
+                    finished = []
+                if not in_flight:
+                    if exhausted and not resubmits:
+                        return
+                    continue
+                deadlines = [e.deadline for e in in_flight.values() if e.deadline is not None]
+                timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
+                ended = _take_done(done, timeout)
+                now = time.perf_counter()
+                running_on = Counter(entry.executor for entry in in_flight.values())
+                for future in ended:
+                    entry = in_flight.pop(future, None)
+                    if entry is None:
+                        continue  # a job given up on after its timeout: already reported
+                    ran_alone = running_on[entry.executor] == 1 and entry.executor not in stopped
+                    result = self._collect(future, entry, now, ran_alone=ran_alone)
+                    if result is None:
+                        resubmits.append((entry.key, entry.prepared, entry.attempts + 1))
+                    else:
+                        finished.append((entry.key, result))
+                for future, entry in list(in_flight.items()):
+                    if entry.deadline is not None and now >= entry.deadline:
+                        del in_flight[future]
+                        future.cancel()
+                        timeout_s = entry.prepared.timeout_s or 0.0
+                        finished.append(
+                            (
+                                entry.key,
+                                timed_out_result(
+                                    timeout_s, (now - entry.started) * 1000, self.abandon_note
+                                ),
+                            )
                         )
-                    )
-                    stopped.add(entry.executor)
-                    self._replace(entry.executor, stuck=True, stuck_future=future)
-            if len(in_flight) != in_flight_before:
-                self._add_busy(len(in_flight) - in_flight_before)
+                        stopped.add(entry.executor)
+                        self._replace(entry.executor, stuck=True, stuck_future=future)
+        finally:
+            # Whatever left the loop: the count reported is the jobs still in flight,
+            # which the caller then counts down as each ends.
+            if len(in_flight) != reported:
+                self._add_busy(len(in_flight) - reported)
 
     def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> _InFlight[K] | RunResult:
         if unavailable := self._unavailable():

