@@ -3,7 +3,8 @@
 The job record, not the broker, decides who runs a job (see ``interp_exec.task_queue.drain``):
 
 - ``claim`` takes one named job (its own task's delivery): queued, or running
-  under a lease that expired because its worker died;
+  under a lease that expired because its worker died; on PostgreSQL in the one
+  statement ``claim_queued`` uses;
 - ``claim_queued`` takes up to ``limit`` of the oldest queued jobs of the given
   workloads in one transaction: on PostgreSQL one ``UPDATE ... FROM (SELECT ... FOR
   UPDATE SKIP LOCKED) RETURNING`` that also reads the payloads
@@ -93,10 +94,18 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
     claimable = Q(status=JobRecordStatus.QUEUED) | Q(
         status=JobRecordStatus.RUNNING, lease_expires_at__lt=now
     )
+    job = CpuJobRecord.objects.filter(
+        claimable, _due(now), pk=record_id, attempts__lt=leases.max_attempts()
+    )
+    if connection.vendor == "postgresql":
+        # Waits for a row another transaction holds, then claims it only if it is
+        # still claimable, as the ORM's UPDATE below does.
+        rows = postgres_claims.claim_returning(
+            job, _claim_columns(now), worker_name(), _JOB_COLUMNS, skip_locked=False
+        )
+        return _claimed_jobs(rows, attempt_offset=0, claimed_at=now)[0] if rows else None
     with transaction.atomic():
-        updated = CpuJobRecord.objects.filter(
-            claimable, _due(now), pk=record_id, attempts__lt=leases.max_attempts()
-        ).update(**_claim_columns(now), attempts=F("attempts") + 1)
+        updated = job.update(**_claim_columns(now), attempts=F("attempts") + 1)
         if updated != 1:
             return None
         # Same transaction: no other delivery can claim between the UPDATE and this read.
@@ -117,21 +126,17 @@ def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> li
         return []
     wanted = reduce(or_, wanted_parts)
     now = timezone.now()
-    candidates = (
-        CpuJobRecord.objects.select_for_update(skip_locked=True)
-        .filter(
-            wanted, _due(now), status=JobRecordStatus.QUEUED, attempts__lt=leases.max_attempts()
-        )
-        .order_by("-task_priority", "created_at")
-    )
+    candidates = CpuJobRecord.objects.filter(
+        wanted, _due(now), status=JobRecordStatus.QUEUED, attempts__lt=leases.max_attempts()
+    ).order_by("-task_priority", "created_at")
     if connection.vendor == "postgresql":
-        with transaction.atomic():
-            claimed = postgres_claims.claim_returning(
-                candidates[:limit], _claim_columns(now), worker_name(), _JOB_COLUMNS
-            )
+        claimed = postgres_claims.claim_returning(
+            candidates[:limit], _claim_columns(now), worker_name(), _JOB_COLUMNS, skip_locked=True
+        )
         return _claimed_jobs(claimed, attempt_offset=0, claimed_at=now)
     with transaction.atomic():
-        rows = list(candidates.values_list(*_JOB_COLUMNS)[:limit])
+        locked = candidates.select_for_update(skip_locked=True)
+        rows = list(locked.values_list(*_JOB_COLUMNS)[:limit])
         if not rows:
             return []
         CpuJobRecord.objects.filter(pk__in=[row[0] for row in rows]).update(

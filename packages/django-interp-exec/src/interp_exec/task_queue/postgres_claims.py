@@ -33,13 +33,22 @@ def claim_returning(
     columns: Mapping[str, Any],
     worker: str,
     returned: Sequence[str],
+    *,
+    skip_locked: bool,
 ) -> list[tuple[Any, ...]]:
-    """Claim the rows ``picked`` selects (locked, skipping locked ones) with ``columns``
-    set and ``attempts`` raised; each row as the fields ``returned`` (their values after
-    the claim) plus its payload's text (None for a sampled job), in the order ``picked``
-    gives."""
-    # The ORM names the picked column "pk" (``values("pk")``).
+    """Claim the rows ``picked`` selects with ``columns`` set and ``attempts`` raised;
+    each row as the fields ``returned`` (their values after the claim) plus its payload's
+    text (None for a sampled job), in the order ``picked`` gives.
+
+    The picked rows are locked (``FOR UPDATE``): rows another transaction holds are
+    skipped with ``skip_locked``, else waited for and claimed only if still picked.
+    One statement, so it needs no transaction of its own (``select_for_update`` would
+    ask for one, and its BEGIN and COMMIT are two round trips), and inside a caller's
+    transaction (a store that claims the next jobs) no savepoint."""
+    # The ORM names the picked column "pk" (``values("pk")``); the lock goes last,
+    # after any LIMIT, where PostgreSQL takes it.
     pick_sql, pick_params = picked.values("pk").query.sql_with_params()
+    pick_sql += " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(name)} = %s" for name in columns)
     returning = ", ".join(f"job.{quote(str(_column(name).column))}" for name in returned)
