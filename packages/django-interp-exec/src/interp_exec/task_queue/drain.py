@@ -156,7 +156,8 @@ class _Drain:
 
     def _store(self, finished: list[tuple[ClaimedJob, JobOutcome]]) -> None:
         def with_the_outcomes() -> None:
-            record_dispatch_event.flush()
+            # In the store's transaction, which a failed insert fails anyway.
+            record_dispatch_event.flush(savepoint=False)
             self._claim_more()
 
         store_started_ns = time.time_ns()

@@ -82,16 +82,19 @@ class DispatchLogSink(threading.local):
             finally:
                 self._pending = None
 
-    def flush(self) -> None:
+    def flush(self, *, savepoint: bool = True) -> None:
+        """Write the held rows. ``savepoint=False`` inside a transaction whose failure
+        the insert's would be anyway (a store of outcomes): its SAVEPOINT and RELEASE
+        are two round trips a batch."""
         if self._pending:
             rows, self._pending = self._pending, []
-            _insert(rows)
+            _insert(rows, savepoint=savepoint)
 
 
-def _insert(rows: list[list[Any]]) -> None:
+def _insert(rows: list[list[Any]], *, savepoint: bool = True) -> None:
     created_at = connection.ops.adapt_datetimefield_value(timezone.now())
     # One transaction: in autocommit mode each row would be a commit of its own.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
         cursor.executemany(_insert_sql(), [[*row, created_at] for row in rows])
 
 
