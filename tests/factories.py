@@ -3,6 +3,7 @@
 from typing import Any
 
 from interp_exec.models import CpuJobPayload, CpuJobRecord
+from interp_exec.task_queue.stored_payloads import storable_json
 
 
 def job_record(
@@ -20,5 +21,5 @@ def job_records(count: int, workload: str = "tests.echo", *, size: int = 1) -> l
 def job_with_payload(payload: Any, workload: str = "tests.echo", *, size: int = 1) -> CpuJobRecord:
     """A queued job that carries its own payload, as ``queue_cpu_job`` stores it."""
     record = job_record(workload, size=size, seed=None)
-    CpuJobPayload.objects.create(job=record, data=payload)
+    CpuJobPayload.objects.create(job=record, json_text=storable_json(payload))
     return record

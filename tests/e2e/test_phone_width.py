@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from interp_exec.models import CpuJobPayload, CpuJobRecord
+from interp_exec.task_queue.stored_payloads import storable_json
 from tests.e2e.browser import Steps
 from tests.e2e.flows import job_field, sign_in
 
@@ -167,7 +168,9 @@ def test_readable_results_fit_a_phone(page: Page, steps: Steps, admin_user: User
     )
     CpuJobPayload.objects.create(
         job=dedupe,
-        data={"paragraphs": ["a", "b", "c"], "names": [long_name, "b.txt", long_name + "2"]},
+        json_text=storable_json(
+            {"paragraphs": ["a", "b", "c"], "names": [long_name, "b.txt", long_name + "2"]}
+        ),
     )
     sign_in(page, admin_user.get_username(), "password")
     page.goto(dedupe.get_absolute_url())

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from episodic_site.workloads.transcript import readability
 from interp_exec.core.domain import PayloadTooLarge
-from interp_exec.models import CpuJobPayload, CpuJobRecord, DispatchLog, ExecutorFlag
+from interp_exec.models import CpuJobRecord, DispatchLog, ExecutorFlag
 from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_backend import CpuTaskBackend
 from interp_exec.task_queue.drain import run_cpu_job
@@ -128,7 +128,7 @@ def test_enqueue_stores_a_task_job_and_its_flag(
         "default",
         "queued",
     )
-    assert CpuJobPayload.objects.get(job=record).data == {"args": [2], "kwargs": {"b": 3}}
+    assert record.payload == {"args": [2], "kwargs": {"b": 3}}
     assert record.size == len('{"args": [2], "kwargs": {"b": 3}}')
     assert record.task_id, "its django-q2 task was not sent"
     # Inactive (created on first use, or after a migrate once registered): its jobs

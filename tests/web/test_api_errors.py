@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 
 from interp_exec.contrib.api.views import JobViewSet
 from interp_exec.core.domain import InvalidJob
+from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH
+from interp_exec.models import CpuJobRecord
 from interp_exec.task_queue.queueing import queue_cpu_job
 from tests.api_clients import JOBS, client_with_token, counts
 from tests.unit.hostile_values import nested
@@ -65,7 +67,8 @@ def refused(response: Any, status: int) -> str:
         (body_with_payload("[1e400]"), "out of a float's range"),
         (body_with_payload("1" * 5000), "not JSON"),  # past Python's digits limit
         (body_with_payload("[" * 100_000 + "]" * 100_000), "nests lists or objects 100,001 deep"),
-        (body_with_payload("[" * 1_001 + "]" * 1_001), "may nest 1,000 deep"),
+        (body_with_payload("[" * 2_001 + "]" * 2_001), "may nest 2,000 deep"),
+        (body_with_payload('["\\uD800"]'), "U+D800"),  # the escape in capitals
         (b"[" * 3_000_000, "nests lists or objects 3,000,000 deep"),
     ],
 )
@@ -75,17 +78,18 @@ def test_a_body_that_cannot_be_read_is_a_json_400_naming_the_problem(
     assert problem in refused(post_raw(api, body), 400)
 
 
-def test_a_payload_as_deep_as_the_database_stores_is_queued_one_deeper_is_refused(
+def test_a_payload_as_deep_as_a_job_may_be_is_queued_one_deeper_is_refused(
     api: APIClient,
 ) -> None:
-    """SQLite's JSON functions stop at 1,000 levels: a deeper payload was an
-    IntegrityError out of queue_cpu_job (a 500), whatever the dispatcher allows."""
-    deepest = "[" * 1_000 + "]" * 1_000
+    """Stored as text, a payload nests as deep on SQLite as anywhere: when it was a JSON
+    column, SQLite's JSON_VALID check stopped at 1,000 levels."""
+    deepest = "[" * MAX_PAYLOAD_DEPTH + "]" * MAX_PAYLOAD_DEPTH
 
     assert post_raw(api, body_with_payload(deepest)).status_code == 201
-    with pytest.raises(InvalidJob, match="nests lists or objects 1,001 deep, more than the 1,000"):
-        queue_cpu_job("tests.echo", 1, payload=nested(1_000))
+    with pytest.raises(InvalidJob, match="nests lists or objects 2,001 deep, more than the 2,000"):
+        queue_cpu_job("tests.echo", 1, payload=nested(MAX_PAYLOAD_DEPTH))
     assert counts()[1] == 1
+    assert CpuJobRecord.objects.get().payload == nested(MAX_PAYLOAD_DEPTH - 1)
 
 
 @pytest.mark.parametrize(

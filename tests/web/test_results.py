@@ -17,6 +17,7 @@ from episodic_site.result_presenters import grade_meaning, pace_meaning, reading
 from interp_exec.models import CpuJobPayload, CpuJobRecord
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.queueing import queue_cpu_job
+from interp_exec.task_queue.stored_payloads import storable_json
 from tests.audio.wav_builder import Header, wav_file
 
 
@@ -123,7 +124,7 @@ def test_stereo_loudness_is_held_against_minus_16_lufs(client: Client, person: U
             "sample_peak_dbfs": -6.0,
         },
     )
-    CpuJobPayload.objects.create(job=record, data=payload)
+    CpuJobPayload.objects.create(job=record, json_text=storable_json(payload))
 
     read = text_of(shown(client, record)[0])
 

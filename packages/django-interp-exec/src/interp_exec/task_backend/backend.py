@@ -81,12 +81,12 @@ class CpuTaskBackend(BaseTaskBackend):
         Unicode), ``PayloadTooLarge`` past the flag's payload limit."""
         self.validate_task(task)
         from interp_exec.task_backend.storage import enqueue_task
-        from interp_exec.task_queue.stored_payloads import stored_json_bytes
+        from interp_exec.task_queue.stored_payloads import storable_json
 
         task_workload(_findable(task))
         arguments = {"args": normalize_json(args), "kwargs": normalize_json(kwargs)}
-        size = stored_json_bytes(arguments)
-        return cast("TaskResult[P, R]", enqueue_task(self, task, arguments, size))
+        arguments_json = storable_json(arguments)
+        return cast("TaskResult[P, R]", enqueue_task(self, task, arguments, arguments_json))
 
     def get_result(self, result_id: str) -> TaskResult[..., Any]:
         from interp_exec.task_backend.results import load_result

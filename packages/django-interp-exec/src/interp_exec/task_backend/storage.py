@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 
 
 def enqueue_task(
-    backend: CpuTaskBackend, task: Task[..., Any], arguments: dict[str, Any], size: int
+    backend: CpuTaskBackend, task: Task[..., Any], arguments: dict[str, Any], arguments_json: str
 ) -> TaskResult[..., Any]:
-    """Store the task's job now or when the caller's transaction commits
-    (``ENQUEUE_ON_COMMIT``); its result as it stands when this returns."""
+    """Store the task's job (``arguments_json``: the ``arguments`` as stored) now or when
+    the caller's transaction commits (``ENQUEUE_ON_COMMIT``); its result as it stands
+    when this returns."""
     path = task.module_path
+    size = len(arguments_json)
     _ensure_flag(path, backend.modes.get(path))
     limit = policy_for(CpuJob(path, None, size=size)).max_payload_bytes
     if size > limit:
@@ -61,7 +63,7 @@ def enqueue_task(
         record.queued_at = task.run_after if task.run_after is not None and deferred else now
         with transaction.atomic():
             record.save(force_insert=True)
-            CpuJobPayload.objects.create(job=record, data=arguments)
+            CpuJobPayload.objects.create(job=record, json_text=arguments_json)
             if not deferred:
                 transaction.on_commit(lambda: send_stored_job(record))
         result = task_result(record, task, arguments)

@@ -40,8 +40,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Q
 from django.utils import timezone
 
 from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
@@ -204,11 +203,9 @@ def _with_payloads(
 ) -> list[ClaimedJob]:
     """The claimed rows as jobs, their stored payloads read in one query."""
     texts = dict(
-        CpuJobPayload.objects.filter(job_id__in=[row[0] for row in rows])
-        # The payload as stored text: decoding it here only to encode it again for
-        # the worker would cost the host a copy of every payload.
-        .annotate(text=Cast("data", TextField()))
-        .values_list("job_id", "text")
+        CpuJobPayload.objects.filter(job_id__in=[row[0] for row in rows]).values_list(
+            "job_id", "json_text"
+        )
     )
     with_texts = [(*row, texts.get(row[0])) for row in rows]
     return _claimed_jobs(with_texts, attempt_offset=attempt_offset, claimed_at=claimed_at)

@@ -61,7 +61,7 @@ def claim_returning(
         f"FROM ({pick_sql}) AS picked "
         f"LEFT JOIN {quote(CpuJobPayload._meta.db_table)} AS payload "
         "ON payload.job_id = picked.pk "
-        f"WHERE job.id = picked.pk RETURNING {returning}, payload.data::text, "
+        f"WHERE job.id = picked.pk RETURNING {returning}, payload.json_text, "
         "job.task_priority, job.created_at"
     )
     with connection.cursor() as cursor:

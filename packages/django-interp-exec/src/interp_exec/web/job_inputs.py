@@ -5,9 +5,9 @@ Both go through here, so both refuse the same payload with the same sentence:
     pasted text / uploaded files --workload's parser--> payload -+
     payload given whole (API) -----------------------------------+-> bytes --measure--> size
 
-where "bytes" is ``check_payload`` (the database can store it, and it is within the
-workload's ``max_payload_bytes``: a cheap check, made before the measure reads the
-payload) and ``measure`` is the workload's own check of every field it reads.
+where "bytes" is ``checked_payload_json`` (its JSON text: the database can store it,
+and it is within the workload's ``max_payload_bytes``; a cheap check, made before the
+measure reads the payload) and ``measure`` is the workload's own check of every field it reads.
 ``queue_cpu_job(workload, size, payload=payload)`` then stores it. Uploads stream in
 up to ``upload_limit`` file bytes: what can still make a payload within the limit.
 Every limit is told in the workload's terms as well as in bytes (``limit_text``).
@@ -21,7 +21,7 @@ from interp_exec.core.domain.inputs import InputFile, WorkloadInputs
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import get_workload
 from interp_exec.routing.flag_policy import flag_name
-from interp_exec.task_queue.queueing import MAX_JOB_SIZE, check_payload
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, checked_payload_json
 
 
 def declared_inputs(workload: str) -> WorkloadInputs:
@@ -68,7 +68,7 @@ def payload_size(workload: str, payload: Any) -> int:
     """The job size of ``payload``, once it is checked: its bytes, then every field the
     workload reads, as the workload measures it."""
     inputs = declared_inputs(workload)
-    check_payload(
+    checked_payload_json(
         workload, payload, limit_text=lambda limit: inputs.limit_text(limit, MAX_JOB_SIZE)
     )
     return inputs.size_of(payload, most=MAX_JOB_SIZE)

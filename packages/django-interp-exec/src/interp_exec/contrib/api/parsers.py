@@ -31,8 +31,7 @@ from rest_framework.exceptions import APIException, ParseError, UnsupportedMedia
 from rest_framework.parsers import BaseParser
 
 from interp_exec.core import conf
-from interp_exec.core.domain.json_text import deeper_than, not_unicode
-from interp_exec.task_queue.stored_payloads import max_stored_depth
+from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH, deeper_than, not_unicode
 
 _READ_PIECE = 1 << 16
 
@@ -109,8 +108,8 @@ def _decode(body: bytes) -> Any:
             f"the body is not UTF-8 text: byte {body[exc.start]:#04x} at offset {exc.start:,} "
             "cannot be read"
         ) from None
-    # A payload as deep as the database stores, inside the request's own object.
-    most = max_stored_depth() + 1
+    # A payload as deep as a job's may be, inside the request's own object.
+    most = MAX_PAYLOAD_DEPTH + 1
     if depth := deeper_than(text, most):
         raise ParseError(
             f"the body nests lists or objects {depth:,} deep; a job's payload may nest "
@@ -120,7 +119,9 @@ def _decode(body: bytes) -> Any:
         data = json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
     except ValueError as exc:
         raise ParseError(f"the body is not JSON: {exc}") from None
-    if problem := not_unicode(data):
+    # Only an escape makes a surrogate (UTF-8 cannot hold one): a body without one is
+    # settled without encoding the whole payload again.
+    if ("\\ud" in text or "\\uD" in text) and (problem := not_unicode(data)):
         raise ParseError(f"the body's text is not Unicode: {problem}")
     return data
 

@@ -109,9 +109,9 @@ def prepare(job: CpuJob, workload: Workload, dispatch_id: str | None = None) -> 
     )
 
 
-def payload_to_json(payload: Any, *, max_depth: int = MAX_PAYLOAD_DEPTH) -> str:
+def payload_to_json(payload: Any) -> str:
     """The payload as JSON text; ``InvalidJob`` saying why when it cannot be, or when it
-    nests deeper than ``max_depth``."""
+    nests deeper than ``MAX_PAYLOAD_DEPTH``."""
     try:
         text = json.dumps(payload, allow_nan=False)
     except RecursionError:
@@ -121,10 +121,10 @@ def payload_to_json(payload: Any, *, max_depth: int = MAX_PAYLOAD_DEPTH) -> str:
         ) from None
     except (TypeError, ValueError) as exc:
         raise InvalidJob(f"payload is not JSON-compatible: {exc}") from None
-    if depth := deeper_than(text, max_depth):
+    if depth := deeper_than(text, MAX_PAYLOAD_DEPTH):
         raise InvalidJob(
-            f"the payload nests lists or objects {depth:,} deep, more than the {max_depth:,} "
-            "a job may; flatten it"
+            f"the payload nests lists or objects {depth:,} deep, more than the "
+            f"{MAX_PAYLOAD_DEPTH:,} a job may; flatten it"
         )
     return text
 
