@@ -61,6 +61,21 @@ def test_the_drained_jobs_own_deliveries_then_do_nothing() -> None:
 
 
 @pytest.mark.usefixtures("interpreters_for_echo")
+def test_the_deliveries_of_jobs_this_worker_drained_cost_no_statement() -> None:
+    records = job_records(6)
+    run_cpu_job(str(records[0].pk))
+    late = job_record(seed=50)  # its own delivery comes after theirs
+
+    with CaptureQueriesContext(connections["default"]) as queries:
+        answers = [run_cpu_job(str(r.pk)) for r in records[1:]]
+
+    assert answers == ["not run: the job is ok"] * 5
+    assert not queries.captured_queries
+    assert statuses()[late.pk] == "queued"
+    assert run_cpu_job(str(late.pk)) == "ok"
+
+
+@pytest.mark.usefixtures("interpreters_for_echo")
 def test_a_delivery_whose_job_is_done_drains_the_queue_for_the_pool() -> None:
     done, *waiting = job_records(4)
     CpuJobRecord.objects.filter(pk=done.pk).update(status="ok", attempts=1)
@@ -104,15 +119,14 @@ def test_an_inline_job_takes_no_others() -> None:
 
 @pytest.mark.usefixtures("interpreters_for_echo")
 def test_the_drain_claims_and_stores_in_batches() -> None:
+    run_cpu_job(str(job_record(seed=99).pk))  # warm: pool started, flags read
     records = job_records(20)
-    run_cpu_job(str(records[0].pk))  # warm: pool started, flags read
-    CpuJobRecord.objects.update(status="queued", attempts=0)
     DispatchLog.objects.all().delete()
 
     with CaptureQueriesContext(connections["default"]) as queries:
         run_cpu_job(str(records[0].pk))
 
-    assert set(statuses().values()) == {"ok"}
+    assert {statuses()[r.pk] for r in records} == {"ok"}
     assert DispatchLog.objects.count() == 20
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     # Per job at most: its share of a claim (3 statements per 2 jobs: lock, update,
