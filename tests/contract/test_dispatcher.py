@@ -1,5 +1,6 @@
 """What the dispatcher adds to every adapter: thresholds, tracing, pool life cycle."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -126,17 +127,26 @@ def test_the_site_threshold_beats_the_declared_one(settings: Any) -> None:
 
 
 def test_a_job_logs_one_line_at_info_small_ones_none_and_every_sink_sees_all(
-    settings: Any, port_settings: list[tuple[str, dict[str, Any]]]
+    settings: Any, port_settings: list[tuple[str, dict[str, Any]]], caplog: pytest.LogCaptureFixture
 ) -> None:
     settings.INTERP_EXEC = {**settings.INTERP_EXEC, "MIN_TASK_SIZE": 1000}
     port = get_cpu_port("interpreters")
-    with structlog.testing.capture_logs() as logs:
-        port.run(CpuJob("tests.echo", {}, size=1))
-        port.run(CpuJob("tests.echo", {}, size=1000))
-    assert [(e["event"], e["log_level"]) for e in logs] == [
+
+    def events() -> list[tuple[str, str]]:
+        with structlog.testing.capture_logs() as logs:
+            port.run(CpuJob("tests.echo", {}, size=1))
+            port.run(CpuJob("tests.echo", {}, size=1000))
+        return [(e["event"], e["log_level"]) for e in logs]
+
+    caplog.set_level(logging.DEBUG, logger="interp_exec")
+    assert events() == [
         ("cpu.fallback", "debug"),
         ("cpu.complete", "debug"),
         ("cpu.dispatch", "debug"),  # the job's start; its end carries the same fields
         ("cpu.complete", "info"),
     ]
     assert len(port_settings) == 4
+    # At info, the debug events are not even built; the sinks still see every one.
+    caplog.set_level(logging.INFO, logger="interp_exec")
+    assert events() == [("cpu.complete", "info")]
+    assert len(port_settings) == 8

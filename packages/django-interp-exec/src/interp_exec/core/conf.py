@@ -164,8 +164,9 @@ def _configured_settings() -> dict[str, Any]:
             from django.conf import settings
         except ImportError:
             return _NOTHING_CONFIGURED
+        if not settings.configured:
+            return _NOTHING_CONFIGURED
+        # Configured once, configured for good: the check is not made again.
         _django_settings = settings
-    if not _django_settings.configured:
-        return _NOTHING_CONFIGURED
     configured: dict[str, Any] = getattr(_django_settings, "INTERP_EXEC", _NOTHING_CONFIGURED)
     return configured
