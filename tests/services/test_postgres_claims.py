@@ -1,16 +1,23 @@
-"""The claims' single statements on a real PostgreSQL: the same jobs, attempts, leases
-and task workers as the ORM's path (``tests/task_queue`` checks that one on SQLite),
-and no transaction left open behind them."""
+"""The claims' and stores' single statements on a real PostgreSQL: the same jobs,
+attempts, leases, task workers, outcomes and log rows as the ORM's path
+(``tests/task_queue`` checks that one on SQLite), and no transaction left open behind
+them."""
 
 from datetime import timedelta
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from interp_exec import get_cpu_port
 from interp_exec.core.domain.jobs import JsonPayload
-from interp_exec.models import CpuJobRecord, JobRecordStatus
-from interp_exec.task_queue.job_claims import claim, claim_queued, worker_name
+from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
+from interp_exec.routing.flag_policy import flag_name
+from interp_exec.task_queue.drain import run_cpu_job
+from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many, worker_name
 from interp_exec.task_queue.queueing import queue_cpu_job
+from interp_exec.telemetry.dispatch_log_sink import record_dispatch_event
+from tests.flag_helpers import set_flag
 from tests.services.conftest import COMMITTING_DB
 
 READABILITY = "transcript.readability"
@@ -63,3 +70,46 @@ def test_a_batch_claim_takes_the_oldest_queued_jobs_up_to_its_limit() -> None:
     assert connection.get_autocommit()
     statuses = dict(CpuJobRecord.objects.values_list("pk", "status"))
     assert statuses[records[2].pk] == JobRecordStatus.QUEUED
+
+
+def test_a_drain_stores_each_batch_and_its_log_rows_in_one_statement() -> None:
+    set_flag("cpu.default", max_workers=2)
+    set_flag(flag_name(READABILITY), everyone=True, mode="interpreters", min_task_size=0)
+    records = [queue_cpu_job(READABILITY, 3, payload={"text": f"job {n} ran"}) for n in range(8)]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert run_cpu_job(str(records[0].pk)) == "ok"
+
+    done = CpuJobRecord.objects.in_bulk([r.pk for r in records])
+    assert {(r.status, r.mode_used, r.attempts) for r in done.values()} == {
+        ("ok", "interpreters", 1)
+    }
+    assert sorted(DispatchLog.objects.values_list("dispatch_id", flat=True)) == sorted(
+        r.dispatch_id for r in done.values()
+    )
+    statements = [q["sql"] for q in queries.captured_queries]
+    stores = [s for s in statements if s.startswith("WITH stored_0 AS (UPDATE")]
+    assert stores
+    assert all("INSERT INTO" in s for s in stores)
+    # A store and its share of a claim: no BEGIN, COMMIT or separate log insert.
+    assert not [s for s in statements if s in {"BEGIN", "COMMIT"} or s.startswith("INSERT")]
+    assert len(statements) <= 8 * 2, statements
+    assert connection.get_autocommit()
+
+
+def test_a_store_writes_its_log_rows_even_when_another_attempt_owns_the_job() -> None:
+    record = queue_cpu_job(READABILITY, 3, payload={"text": "one two"})
+    stale = claim(record.pk)
+    assert stale is not None
+    CpuJobRecord.objects.filter(pk=record.pk).update(attempts=2)
+    with record_dispatch_event.batch():
+        outcome = get_cpu_port().run(stale.job)
+        rows = record_dispatch_event.take()
+
+    stored = finish_many([(stale, CpuJobRecord.outcome_columns(outcome))], log_rows=rows)
+
+    assert stored == set()
+    record.refresh_from_db()
+    assert (record.status, record.attempts, record.value) == ("running", 2, None)
+    # The dispatch happened: its row is kept, as the log line was written.
+    assert list(DispatchLog.objects.values_list("dispatch_id", flat=True)) == [outcome.dispatch_id]

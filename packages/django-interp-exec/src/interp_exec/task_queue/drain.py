@@ -8,9 +8,10 @@ Data flow::
       -> bound for a pool? drain: get_cpu_port().stream(jobs), where jobs are this
          one, then queued jobs bound for the same pool (job_claims.claim_queued),
          handed to the pool as its workers free up, for DRAIN_BUDGET_S
-      -> finished outcomes stored in batches with their DispatchLog rows, and the
-         next jobs claimed, in one transaction (job_claims.finish_many) while the
-         pool runs the jobs in hand
+      -> finished outcomes stored in batches with their DispatchLog rows (on
+         PostgreSQL in one statement), then the next jobs claimed (on SQLite in the
+         same transaction), by job_claims.finish_many, while the pool runs the jobs
+         in hand
       -> bound for inline: it runs alone, and is stored the same way
 
 The broker may deliver a task again (a retry after a lost acknowledgement, a
@@ -120,12 +121,12 @@ def _drain_queue() -> None:
 class _Drain:
     """The jobs one delivery holds: run through the port's stream, stored in batches.
 
-    ``ready`` holds up to a pool's worth of jobs claimed ahead: the transaction
-    that stores finished jobs also claims their successors, so when a worker
-    frees up its next job is already in hand, and a claim costs no transaction of
-    its own. ``held`` is every job claimed and not yet stored; if the delivery is
-    stopped (django-q2's timeout) or fails, each ends with that reason, never
-    left running.
+    ``ready`` holds up to a pool's worth of jobs claimed ahead: a store of finished
+    jobs is followed by the claim of their successors, so when a worker frees up its
+    next job is already in hand (on SQLite the claim shares the store's transaction,
+    as each transaction is a commit to disk; on PostgreSQL each is one statement).
+    ``held`` is every job claimed and not yet stored; if the delivery is stopped
+    (django-q2's timeout) or fails, each ends with that reason, never left running.
     """
 
     def __init__(self, first: list[ClaimedJob], pool: Pool | None, log: Any) -> None:
@@ -187,15 +188,11 @@ class _Drain:
         return bool(self._ready)
 
     def _store(self, finished: list[tuple[ClaimedJob, JobOutcome]]) -> None:
-        def with_the_outcomes() -> None:
-            # In the store's transaction, which a failed insert fails anyway.
-            record_dispatch_event.flush(savepoint=False)
-            self._claim_more()
-
         store_started_ns = time.time_ns()
         stored = finish_many(
             ((claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished),
-            within=with_the_outcomes,
+            log_rows=record_dispatch_event.take(),
+            then=self._claim_more,
         )
         if spans_enabled():
             export_job_spans(((c, o) for c, o in finished if c.pk in stored), store_started_ns)

@@ -10,10 +10,11 @@ The job record, not the broker, decides who runs a job (see ``interp_exec.task_q
   UPDATE SKIP LOCKED) RETURNING`` that also reads the payloads
   (``postgres_claims``; two workers never wait for or take the same rows), on
   SQLite an immediate transaction (it holds the write lock from its start);
-- ``finish_many`` stores outcomes in one transaction, each only while the job is
-  running under the claiming attempt (on PostgreSQL one ``UPDATE ... FROM
-  (VALUES ...)`` for the batch); a row another attempt owns by now (its lease
-  expired and the sweep re-queued it) is left as it is.
+- ``finish_many`` stores outcomes with their dispatch-log rows, each only while the
+  job is running under the claiming attempt, in one transaction (on PostgreSQL in
+  one statement: ``UPDATE ... FROM (VALUES ...)`` for the batch and the log rows'
+  ``INSERT`` in one ``WITH``); a row another attempt owns by now (its lease expired
+  and the sweep re-queued it) is left as it is.
 
 A job queued through ``django.tasks`` (``interp_exec.task_backend``) is claimed
 the same way, never before its ``run_after``, higher ``task_priority`` first;
@@ -47,6 +48,7 @@ from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
 from interp_exec.core.pool_planning import SizeRange
 from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 from interp_exec.task_queue import leases, postgres_claims
+from interp_exec.telemetry.dispatch_log_sink import insert_rows
 
 _JOB_COLUMNS = (
     "pk",
@@ -149,29 +151,36 @@ def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> li
 def finish_many(
     finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
     *,
-    within: Callable[[], None] | None = None,
+    log_rows: list[list[Any]] | None = None,
+    then: Callable[[], object] | None = None,
 ) -> set[uuid.UUID]:
-    """Store each job's final columns where its attempt still owns it, in one transaction;
-    the ids stored. ``within`` is called inside that transaction (to write log rows
-    with the outcomes)."""
-    stored: set[uuid.UUID] = set()
+    """Store each job's final columns where its attempt still owns it, and ``log_rows``
+    (``DispatchLogSink.take``), at once; the ids stored. ``then`` is called after, in
+    the same transaction where there is one (a claim of the next jobs: on SQLite
+    each transaction is a commit to disk)."""
+    items = [(claimed.pk, claimed.attempt, columns) for claimed, columns in finished]
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        # One statement, its own transaction; the claim after it is one too.
+        stored = postgres_claims.finish_returning(items, now, log_rows or [])
+        if then is not None:
+            then()
+        return stored
+    stored = set()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            stored = postgres_claims.finish_returning(
-                ((claimed.pk, claimed.attempt, columns) for claimed, columns in finished), now
-            )
-        else:
-            for claimed, columns in finished:
-                if (
-                    CpuJobRecord.objects.filter(
-                        pk=claimed.pk, status=JobRecordStatus.RUNNING, attempts=claimed.attempt
-                    ).update(**columns, finished_at=now, lease_expires_at=None)
-                    == 1
-                ):
-                    stored.add(claimed.pk)
-        if within is not None:
-            within()
+        for pk, attempt, columns in items:
+            if (
+                CpuJobRecord.objects.filter(
+                    pk=pk, status=JobRecordStatus.RUNNING, attempts=attempt
+                ).update(**columns, finished_at=now, lease_expires_at=None)
+                == 1
+            ):
+                stored.add(pk)
+        if log_rows:
+            # The store's transaction, which a failed insert fails anyway.
+            insert_rows(log_rows, savepoint=False)
+        if then is not None:
+            then()
     return stored
 
 

@@ -5,9 +5,11 @@ log line and the row cannot disagree. Only final events make rows: one per job.
 
 Rows are written in bulk: the dispatcher opens ``batch()`` around a ``map`` (the
 tracer enters every sink's ``batch``), and the queue's drain holds one open and
-calls ``flush`` in the transaction that stores its finished jobs, so a job's
-record and its log row are written together. Outside a batch, each row is
-written at once. Batches are per thread and nest: only the outermost writes.
+``take``s the rows to write them with the finished jobs they belong to (in one
+transaction, on PostgreSQL in the very statement that stores the jobs:
+``insert_statement``), so a job's record and its log row are written together.
+Outside a batch, each row is written at once. Batches are per thread and nest:
+only the outermost writes.
 
 The rows go in with one ``executemany`` of a plain ``INSERT``: on this path,
 which every tiny job takes, ``bulk_create`` spent ~50 us a row preparing model
@@ -63,7 +65,7 @@ class DispatchLogSink(threading.local):
             default if fields.get(name) is None else fields[name] for name, _, default in _columns()
         ]
         if self._pending is None:
-            _insert([row])
+            insert_rows([row])
         else:
             self._pending.append(row)
 
@@ -82,20 +84,37 @@ class DispatchLogSink(threading.local):
             finally:
                 self._pending = None
 
-    def flush(self, *, savepoint: bool = True) -> None:
-        """Write the held rows. ``savepoint=False`` inside a transaction whose failure
-        the insert's would be anyway (a store of outcomes): its SAVEPOINT and RELEASE
-        are two round trips a batch."""
-        if self._pending:
-            rows, self._pending = self._pending, []
-            _insert(rows, savepoint=savepoint)
+    def flush(self) -> None:
+        """Write the held rows."""
+        if rows := self.take():
+            insert_rows(rows)
+
+    def take(self) -> list[list[Any]]:
+        """The held rows, no longer held: the caller writes them (``insert_rows``,
+        ``insert_statement``)."""
+        if not self._pending:
+            return []
+        rows, self._pending = self._pending, []
+        return rows
 
 
-def _insert(rows: list[list[Any]], *, savepoint: bool = True) -> None:
+def insert_rows(rows: list[list[Any]], *, savepoint: bool = True) -> None:
+    """Write rows ``take`` gave; ``savepoint=False`` inside a transaction whose failure
+    the insert's would be anyway (a store of outcomes): its SAVEPOINT and RELEASE are
+    two round trips."""
     created_at = connection.ops.adapt_datetimefield_value(timezone.now())
     # One transaction: in autocommit mode each row would be a commit of its own.
     with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
         cursor.executemany(_insert_sql(), [[*row, created_at] for row in rows])
+
+
+def insert_statement(rows: list[list[Any]]) -> tuple[str, list[Any]]:
+    """One ``INSERT`` of rows ``take`` gave, as SQL and its parameters, for a caller to
+    run inside a statement of its own (a ``WITH`` that also stores the jobs)."""
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    head, _, one_row = _insert_sql().partition(" VALUES ")
+    params = [value for row in rows for value in (*row, created_at)]
+    return f"{head} VALUES {', '.join([one_row] * len(rows))}", params
 
 
 record_dispatch_event = DispatchLogSink()
