@@ -174,8 +174,8 @@ class CpuJobPayload(models.Model):
 
     It is the JSON text the worker receives (``task_queue.stored_payloads``), in a text
     column: a JSON column would have the database parse it on insert and print it
-    again on each claim, which on PostgreSQL cost 7.2 ms of the server's CPU per
-    190 KB transcript, against 1.4 ms for text compressed with lz4 (migration 0009).
+    again on each claim. On PostgreSQL, storing and reading back a 190 KB transcript
+    took 7.2 ms as ``jsonb`` and 1.4 ms as text compressed with lz4 (migration 0009).
     """
 
     job = models.OneToOneField(

@@ -33,8 +33,8 @@ for it just because the delivery in hand belongs to a job already done.
 Most of those deliveries come to the worker whose drain ran their jobs, so it keeps
 the outcomes it stored lately (``_StoredHere``) and answers such a delivery without
 a statement: a stored job is final (nothing sets it back to queued), and the jobs
-queued after it have their own deliveries behind this one. On PostgreSQL that is
-three statements and ~3 ms of the worker's CPU saved per drained job.
+queued after it have their own deliveries behind this one. That saves three
+statements per drained job (a claim, a status read, and a claim from the queue).
 """
 
 import threading
