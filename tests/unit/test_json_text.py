@@ -1,13 +1,19 @@
 """JSON depth read from the text without parsing it, and text that is not Unicode."""
 
 import json
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interp_exec.core.domain.json_text import deeper_than, json_depth, not_unicode
+from interp_exec.core.domain.json_text import (
+    deeper_than,
+    json_depth,
+    json_not_unicode,
+    not_unicode,
+)
 from tests.unit.hostile_values import nested
 
 json_values = st.recursive(
@@ -64,3 +70,15 @@ def test_a_lone_surrogate_anywhere_is_not_unicode(value: Any, code: str) -> None
 
 def test_text_from_every_plane_is_unicode() -> None:
     assert not_unicode({"caf\u00e9": ["\u5b57", "\U0001f600", "\U0010fffd"]}) == ""
+
+
+texts_with_surrogates = st.text(st.characters(categories=["Cs", "Ll", "So"]), max_size=4)
+
+
+@given(st.dictionaries(texts_with_surrogates, st.lists(texts_with_surrogates, max_size=3)))
+def test_read_from_the_json_text_it_says_what_encoding_the_value_says(value: Any) -> None:
+    text = json.dumps(value)
+    capitals = re.sub(r"\\u([0-9a-f]{4})", lambda escape: "\\u" + escape[1].upper(), text)
+
+    assert json.loads(capitals) == value
+    assert json_not_unicode(text, value) == json_not_unicode(capitals, value) == not_unicode(value)

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from interp_exec.core.domain import InvalidJob, payload_to_json
-from interp_exec.core.domain.json_text import not_unicode
+from interp_exec.core.domain.json_text import json_not_unicode
 
 # The escape of a NUL character in JSON text: \u0000 after an even number of
 # backslashes (an odd one makes it the text "\u0000").
@@ -26,11 +26,11 @@ def storable_json(payload: Any) -> str:
     ``InvalidJob`` naming why it cannot be (not JSON, nested too deep, not Unicode, a
     NUL character)."""
     text = payload_to_json(payload)
-    # payload_to_json escapes everything past ASCII, so a text without these two
-    # escapes holds neither a surrogate nor a NUL: settled at C speed, where the
-    # checks themselves take ~6 ms on a 190 KB transcript.
-    if "\\ud" in text and (problem := not_unicode(payload)):
+    if problem := json_not_unicode(text, payload):
         raise InvalidJob(f"the payload cannot be stored: {problem}")
+    # payload_to_json escapes everything past ASCII, so a text without this escape
+    # holds no NUL: settled at C speed, where the pattern took 5.5 ms on a 190 KB
+    # transcript.
     if "\\u0000" in text and _NUL_ESCAPE.search(text):
         raise InvalidJob(
             "the payload cannot be stored: it holds a NUL character (\\u0000), which no "

@@ -31,7 +31,7 @@ from rest_framework.exceptions import APIException, ParseError, UnsupportedMedia
 from rest_framework.parsers import BaseParser
 
 from interp_exec.core import conf
-from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH, deeper_than, not_unicode
+from interp_exec.core.domain.json_text import MAX_PAYLOAD_DEPTH, deeper_than, json_not_unicode
 
 _READ_PIECE = 1 << 16
 
@@ -119,9 +119,7 @@ def _decode(body: bytes) -> Any:
         data = json.loads(text, parse_constant=_not_json, parse_float=_finite_float)
     except ValueError as exc:
         raise ParseError(f"the body is not JSON: {exc}") from None
-    # Only an escape makes a surrogate (UTF-8 cannot hold one): a body without one is
-    # settled without encoding the whole payload again.
-    if ("\\ud" in text or "\\uD" in text) and (problem := not_unicode(data)):
+    if problem := json_not_unicode(text, data):
         raise ParseError(f"the body's text is not Unicode: {problem}")
     return data
 

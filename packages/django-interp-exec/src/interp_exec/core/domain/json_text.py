@@ -64,3 +64,14 @@ def not_unicode(value: Any) -> str:
             "half (an escape such as \\ud800): that is not a Unicode character"
         )
     return ""
+
+
+def json_not_unicode(text: str, value: Any) -> str:
+    """Why the JSON ``text`` (``value`` is what it decodes to) is not Unicode, as
+    ``not_unicode`` says; empty when it is. In JSON only an escape (``\\ud800``, in
+    either case) makes a surrogate, as UTF-8 text holds none, so a text without one is
+    settled at C speed instead of encoding ``value`` again (~1 ms for a 190 KB
+    transcript)."""
+    if "\\ud" not in text and "\\uD" not in text:
+        return ""
+    return not_unicode(value)
