@@ -40,6 +40,14 @@ def echo(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+@cpu_workload("tests.note_run", sample=_sample)
+def note_run(payload: dict[str, Any]) -> dict[str, Any]:
+    """Notes its run in the file ``payload["runs"]``: whether a job ran at all."""
+    with open(payload["runs"], "a") as runs:
+        runs.write("ran\n")
+    return payload
+
+
 @cpu_workload("tests.explode", sample=_sample)
 def explode(payload: dict[str, Any]) -> None:
     raise PayloadRejectedError(f"payload {payload['seed']} rejected")

@@ -13,8 +13,9 @@ and a semaphore per job): for tiny jobs that bookkeeping was the pool's cost.
 
 Data flow::
 
-    submit(fn, *args) -> Future; (future, fn, args, kwargs) onto the pool's queue
-        -> the first free slot: interp.call(fn, *args) -> the future's result, or
+    submit(fn, *args) -> SlotFuture; (future, fn, args, kwargs) onto the pool's queue
+        -> the first free slot: the future's ``started`` time, then
+           interp.call(fn, *args) -> the future's result, or
            its exception (``ExecutionFailed`` for an error raised in the job: the
            exception itself stays in the subinterpreter; its snapshot holds the
            type's name, the message and the traceback text)
@@ -32,6 +33,7 @@ workers), and no interpreter outlives its thread.
 import atexit
 import itertools
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from concurrent import interpreters
@@ -39,13 +41,23 @@ from concurrent.futures import BrokenExecutor, Executor, Future
 from queue import Empty, SimpleQueue
 from typing import Any
 
-type _Work = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+type _Work = tuple[SlotFuture[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 
 _pool_numbers = itertools.count(1)
 
 
 class BrokenInterpreterPool(BrokenExecutor):
     """A slot of the pool could not start: the pool takes no more jobs."""
+
+
+class SlotFuture[T](Future[T]):
+    """A job's future that says when a slot started the job (``time.perf_counter``),
+    None while the job waits in the pool's queue: a caller that queues jobs ahead of
+    free slots times each job from its start, not from its submission."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: float | None = None
 
 
 class InterpreterPool(Executor):
@@ -77,13 +89,13 @@ class InterpreterPool(Executor):
         for slot in self._slots:
             slot.start()
 
-    def submit[T](self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+    def submit[T](self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> SlotFuture[T]:
         with self._lock:
             if self._broken:
                 raise BrokenInterpreterPool(self._broken)
             if self._shut_down:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            future: Future[T] = Future()
+            future: SlotFuture[T] = SlotFuture()
             self._queue.put((future, fn, args, kwargs))
         return future
 
@@ -123,6 +135,7 @@ class InterpreterPool(Executor):
             future, fn, args, kwargs = work
             del work  # hold no job's arguments or result while idle
             if future.set_running_or_notify_cancel():
+                future.started = time.perf_counter()
                 try:
                     result = interpreter.call(fn, *args, **kwargs)
                 except BaseException as exc:

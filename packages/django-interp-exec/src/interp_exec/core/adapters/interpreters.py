@@ -14,11 +14,12 @@ are what the outcome reports.
 
 from concurrent.futures import Executor, Future
 from concurrent.interpreters import ExecutionFailed
+from typing import Any
 
 from interp_exec.core.adapters import abandoned
 from interp_exec.core.adapters.capability import is_subinterpreter_refusal, refusal_summary
-from interp_exec.core.adapters.interpreter_pool import InterpreterPool
-from interp_exec.core.adapters.pool import PoolAdapter
+from interp_exec.core.adapters.interpreter_pool import InterpreterPool, SlotFuture
+from interp_exec.core.adapters.pool import InFlight, PoolAdapter
 from interp_exec.core.adapters.worker import JobAborted, WorkerReply, prepare_worker
 from interp_exec.core.domain import ExecutorMode
 
@@ -26,6 +27,7 @@ from interp_exec.core.domain import ExecutorMode
 class InterpreterPoolAdapter(PoolAdapter):
     mode = ExecutorMode.INTERPRETERS
     needs_interpreter_safe = True
+    queued_per_worker = 1
     abandon_note = (
         "a running subinterpreter cannot be stopped, so its pool was replaced and the job "
         "was left to finish in the background"
@@ -45,6 +47,10 @@ class InterpreterPoolAdapter(PoolAdapter):
 
     def _unavailable(self) -> str:
         return abandoned.saturation()
+
+    def _started(self, entry: InFlight[Any]) -> float | None:
+        assert isinstance(entry.future, SlotFuture)
+        return entry.future.started
 
     def _remote_traceback(self, exc: BaseException) -> str:
         if isinstance(exc, ExecutionFailed):

@@ -10,9 +10,13 @@ Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
         -> broken pool: the jobs it ran are run again one at a time on a fresh one
         -> free workers refilled from the source, then the finished batch yielded
 
-Keeping at most ``max_workers`` jobs in flight means a job's clock starts when a
-worker is free for it, so a timeout measures the job and not the queue ahead of it;
-pulling the source lazily lets a caller claim queued work only as the pool can
+At most ``max_workers`` jobs are in flight, plus ``queued_per_worker`` jobs a
+worker waiting behind them in an executor that says when each job starts (the
+subinterpreter pool's ``SlotFuture``): a worker that finishes a job starts the next
+at once instead of idling until the host has collected the result and submitted
+another, which for tiny jobs was half the pool's time. A job's timeout runs from
+its start either way, so it measures the job and not the queue ahead of it.
+Pulling the source lazily lets a caller claim queued work only as the pool can
 start it. With tiny jobs the stream's own round trip is what the pool costs: a
 done callback onto a ``SimpleQueue`` is cheaper than ``concurrent.futures.wait``,
 which sets up a waiter on every future in flight each time it is called.
@@ -64,18 +68,25 @@ _MAX_RESUBMITS = 1
 
 
 @dataclass(slots=True)
-class _InFlight[K]:
+class InFlight[K]:
+    """A job handed to an executor and not collected yet (running, or waiting for a
+    worker); ``submitted`` is ``time.perf_counter`` at the hand-over."""
+
     future: Future[WorkerReply]
     key: K
     prepared: PreparedJob
     executor: Executor
-    started: float
-    deadline: float | None
+    submitted: float
     attempts: int
 
 
-def _has_suspect(in_flight: dict[Any, _InFlight[Any]]) -> bool:
+def _has_suspect(in_flight: dict[Any, InFlight[Any]]) -> bool:
     return any(entry.attempts for entry in in_flight.values())
+
+
+def _broke(future: Future[Any]) -> bool:
+    """Whether a finished job's executor broke under it."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenExecutor)
 
 
 def _take_done[T](done: SimpleQueue[T], timeout: float | None) -> list[T]:
@@ -96,6 +107,9 @@ class PoolAdapter(ExecutionAdapter):
     """An adapter over a ``concurrent.futures`` executor made by a subclass."""
 
     abandon_note: str = "its worker was abandoned and replaced"
+    # Jobs a worker may have waiting behind the one it runs; only for an executor
+    # whose futures say when their job started (``_started``).
+    queued_per_worker: ClassVar[int] = 0
     # Whether the pool observers hear of this pool: False for a pool that serves no
     # job, which would otherwise count as idle workers in the site's pool gauges.
     reports_load: ClassVar[bool] = True
@@ -127,6 +141,19 @@ class PoolAdapter(ExecutionAdapter):
     def _unavailable(self) -> str:
         """Why this adapter takes no new job in this process now; empty while it does."""
         return ""
+
+    def _started(self, entry: InFlight[Any]) -> float | None:
+        """When the job started on a worker (``time.perf_counter``), None while it waits.
+        Without jobs queued ahead, a job is submitted only when a worker is free for it."""
+        return entry.submitted
+
+    def _deadline(self, entry: InFlight[Any]) -> float | None:
+        """When the job is overdue: its timeout after its start; None without a timeout
+        or while it waits."""
+        timeout_s = entry.prepared.timeout_s
+        if timeout_s is None or (started := self._started(entry)) is None:
+            return None
+        return started + timeout_s
 
     def _refusal(self, error_type: str, message: str, traceback: str) -> str:
         """A failure that says the worker cannot run such a job at all, in one line
@@ -193,11 +220,12 @@ class PoolAdapter(ExecutionAdapter):
     def execute_stream[K](
         self, source: Iterable[tuple[K, PreparedJob]]
     ) -> Iterator[list[tuple[K, RunResult]]]:
-        in_flight: dict[Future[WorkerReply], _InFlight[K]] = {}
+        in_flight: dict[Future[WorkerReply], InFlight[K]] = {}
         try:
             yield from self._run_stream(iter(source), in_flight)
         finally:
-            # A caller that stops early leaves jobs running: each counts until it ends.
+            # A caller that stops early leaves jobs running: each counts until it ends
+            # (``_run_stream`` has cancelled those that had not started).
             for future in in_flight:
                 future.add_done_callback(self._one_less_busy)
 
@@ -207,13 +235,17 @@ class PoolAdapter(ExecutionAdapter):
     def _run_stream[K](
         self,
         jobs: Iterator[tuple[K, PreparedJob]],
-        in_flight: dict[Future[WorkerReply], _InFlight[K]],
+        in_flight: dict[Future[WorkerReply], InFlight[K]],
     ) -> Iterator[list[tuple[K, RunResult]]]:
         """``execute_stream``'s loop; ``in_flight`` is the caller's, to count what is left."""
         resubmits: deque[tuple[K, PreparedJob, int]] = deque()
+        # Jobs that were waiting in an executor replaced to stop a stuck job: they never
+        # started, so they go again as they were, before the source's next.
+        requeued: deque[tuple[K, PreparedJob, int]] = deque()
         finished: list[tuple[K, RunResult]] = []
         stopped: set[Executor] = set()  # replaced by us to stop a stuck job
         done: SimpleQueue[Future[WorkerReply]] = SimpleQueue()  # futures as they end
+        capacity = self.max_workers * (1 + self.queued_per_worker)
         reported = 0  # jobs in flight as last reported to the pool observers
         exhausted = False
         try:
@@ -222,41 +254,48 @@ class PoolAdapter(ExecutionAdapter):
                 # caller's bookkeeping then overlaps the work instead of idling the pool.
                 # A job run again after its pool broke runs alone: if it breaks the pool
                 # again, it is the one that did, and it is not run a third time.
-                while len(in_flight) < self.max_workers and not _has_suspect(in_flight):
+                while len(in_flight) < capacity and not _has_suspect(in_flight):
                     if resubmits:
                         if in_flight:
                             break
                         key, job, attempts = resubmits.popleft()
+                    elif requeued:
+                        key, job, attempts = requeued.popleft()
                     elif exhausted or (item := next(jobs, None)) is None:
                         exhausted = True
                         break
                     else:
                         (key, job), attempts = item, 0
                     submitted = self._submit(key, job, attempts)
-                    if isinstance(submitted, _InFlight):
+                    if isinstance(submitted, InFlight):
                         in_flight[submitted.future] = submitted
                         submitted.future.add_done_callback(done.put)
                     else:
                         finished.append((key, submitted))
-                if len(in_flight) != reported:
-                    self._add_busy(len(in_flight) - reported)
-                    reported = len(in_flight)
+                # Jobs waiting behind the workers are not busy workers.
+                if (busy := min(len(in_flight), self.max_workers)) != reported:
+                    self._add_busy(busy - reported)
+                    reported = busy
                 if finished:
                     yield finished
                     finished = []
                 if not in_flight:
-                    if exhausted and not resubmits:
+                    if exhausted and not resubmits and not requeued:
                         return
                     continue
-                deadlines = [e.deadline for e in in_flight.values() if e.deadline is not None]
-                timeout = max(min(deadlines) - time.perf_counter(), 0.0) if deadlines else None
-                ended = _take_done(done, timeout)
+                ended = _take_done(done, self._wait_s(in_flight.values()))
                 now = time.perf_counter()
-                running_on = Counter(entry.executor for entry in in_flight.values())
+                # Which jobs ran alone on their executor matters only when one broke.
+                running_on = (
+                    self._running_on(in_flight.values()) if any(map(_broke, ended)) else Counter()
+                )
                 for future in ended:
                     entry = in_flight.pop(future, None)
                     if entry is None:
                         continue  # a job given up on after its timeout: already reported
+                    if future.cancelled():
+                        requeued.append((entry.key, entry.prepared, entry.attempts))
+                        continue
                     ran_alone = running_on[entry.executor] == 1 and entry.executor not in stopped
                     result = self._collect(future, entry, now, ran_alone=ran_alone)
                     if result is None:
@@ -264,7 +303,8 @@ class PoolAdapter(ExecutionAdapter):
                     else:
                         finished.append((entry.key, result))
                 for future, entry in list(in_flight.items()):
-                    if entry.deadline is not None and now >= entry.deadline:
+                    deadline = self._deadline(entry)
+                    if deadline is not None and now >= deadline:
                         del in_flight[future]
                         future.cancel()
                         timeout_s = entry.prepared.timeout_s or 0.0
@@ -272,19 +312,39 @@ class PoolAdapter(ExecutionAdapter):
                             (
                                 entry.key,
                                 timed_out_result(
-                                    timeout_s, (now - entry.started) * 1000, self.abandon_note
+                                    timeout_s, (now - entry.submitted) * 1000, self.abandon_note
                                 ),
                             )
                         )
                         stopped.add(entry.executor)
                         self._replace(entry.executor, stuck=True, stuck_future=future)
         finally:
-            # Whatever left the loop: the count reported is the jobs still in flight,
-            # which the caller then counts down as each ends.
+            # Whatever left the loop: jobs that had not started never will, and the count
+            # reported is the jobs still running, which the caller then counts down as
+            # each ends.
+            for future in [f for f in in_flight if f.cancel()]:
+                del in_flight[future]
             if len(in_flight) != reported:
                 self._add_busy(len(in_flight) - reported)
 
-    def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> _InFlight[K] | RunResult:
+    def _wait_s(self, in_flight: Iterable[InFlight[Any]]) -> float | None:
+        """How long the stream may wait for a job to end before one of them is overdue
+        (None: no job has a timeout). A job still waiting for a worker is due no sooner
+        than its timeout from now, so waiting that long never misses its deadline."""
+        now = time.perf_counter()
+        soonest: float | None = None
+        for entry in in_flight:
+            if (timeout_s := entry.prepared.timeout_s) is None:
+                continue
+            due = self._deadline(entry) or now + timeout_s
+            soonest = due if soonest is None else min(soonest, due)
+        return None if soonest is None else max(soonest - now, 0.0)
+
+    def _running_on(self, entries: Iterable[InFlight[Any]]) -> Counter[Executor]:
+        """The jobs running (not waiting) on each executor."""
+        return Counter(entry.executor for entry in entries if self._started(entry) is not None)
+
+    def _submit[K](self, key: K, job: PreparedJob, attempts: int) -> InFlight[K] | RunResult:
         if unavailable := self._unavailable():
             return RunResult(
                 status=JobStatus.REFUSED, error_type="WorkersUnavailable", error_message=unavailable
@@ -307,27 +367,26 @@ class PoolAdapter(ExecutionAdapter):
             if attempts >= _MAX_RESUBMITS:
                 return self._failure(exc, started)
             return self._submit(key, job, attempts + 1)
-        deadline = started + job.timeout_s if job.timeout_s is not None else None
-        return _InFlight(future, key, job, executor, started, deadline, attempts)
+        return InFlight(future, key, job, executor, started, attempts)
 
     def _collect(
-        self, future: Future[WorkerReply], entry: _InFlight[Any], now: float, *, ran_alone: bool
+        self, future: Future[WorkerReply], entry: InFlight[Any], now: float, *, ran_alone: bool
     ) -> RunResult | None:
         """The result of a finished future; None if the job must run again on a fresh pool.
 
         The error is read with ``exception()``, not re-raised: whatever a worker sent
         back, even a ``BaseException``, is the job's failure and never the host's.
         """
-        total_ms = (now - entry.started) * 1000
+        total_ms = (now - entry.submitted) * 1000
         error = future.exception()
         if isinstance(error, BrokenExecutor):
             self._replace(entry.executor, stuck=False)
             if not ran_alone and entry.attempts < _MAX_RESUBMITS:
                 return None
-            return self._failure(error, entry.started, note=self._broken_note(ran_alone))
+            return self._failure(error, entry.submitted, note=self._broken_note(ran_alone))
         if error is not None:
-            return self._failure(error, entry.started)
-        if entry.deadline is not None and now > entry.deadline:
+            return self._failure(error, entry.submitted)
+        if (deadline := self._deadline(entry)) is not None and now > deadline:
             return timed_out_result(entry.prepared.timeout_s or 0.0, total_ms, "it finished late")
         reply = future.result()
         if reply is None:
@@ -335,7 +394,7 @@ class PoolAdapter(ExecutionAdapter):
             # on the way back (CPython drops some in ``Interpreter.call``).
             return self._failure(
                 RuntimeError("the worker returned neither a result nor the job's error"),
-                entry.started,
+                entry.submitted,
             )
         return ok_result(reply, total_ms)
 
