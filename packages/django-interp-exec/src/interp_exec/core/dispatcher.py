@@ -12,7 +12,7 @@ Data flow of ``map`` (``run`` is ``map`` of one)::
         -> outcome -> cpu.complete | cpu.failed | cpu.refused
 
 ``stream`` plans each job as it is pulled: the first one that goes to a pool
-picks the pool, and the next jobs are pulled only as its workers free up; a job
+picks the pool, and the next jobs are pulled only as it has room for them; a job
 routed anywhere else runs at once where it goes. The events of one ``map``, or of
 one batch of a stream, reach batching sinks together (``tracing``).
 

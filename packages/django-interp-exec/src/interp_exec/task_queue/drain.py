@@ -7,7 +7,7 @@ Data flow::
          job registers its task as a workload first (task_backend.workloads)
       -> bound for a pool? drain: get_cpu_port().stream(jobs), where jobs are this
          one, then queued jobs bound for the same pool (job_claims.claim_queued),
-         handed to the pool as its workers free up, for DRAIN_BUDGET_S
+         handed to the pool as it has room for them, for DRAIN_BUDGET_S
       -> finished outcomes stored in batches with their DispatchLog rows (on
          PostgreSQL in one statement), then the next jobs claimed (on SQLite in the
          same transaction), by job_claims.finish_many, while the pool runs the jobs
@@ -165,7 +165,7 @@ class _Drain:
         return self._statuses
 
     def _jobs(self) -> Iterator[tuple[ClaimedJob, CpuJob]]:
-        """This delivery's jobs, pulled by the pool only when a worker is free."""
+        """This delivery's jobs, pulled by the pool only when it has room for one."""
         while self._ready or self._claim_more():
             claimed = self._ready.popleft()
             if claimed.is_task:

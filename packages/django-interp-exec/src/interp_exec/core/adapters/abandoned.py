@@ -53,7 +53,11 @@ def still_running() -> int:
 def saturation() -> str:
     """Why this process takes no more subinterpreter jobs now; empty while it does."""
     limit = conf.get_setting("MAX_ABANDONED_INTERPRETERS")
-    if limit is None or (count := still_running()) < limit:
+    if limit is None:
+        return ""
+    # Every job asks, twice (its route, its submission): with none abandoned, the
+    # usual case, the answer needs no lock.
+    if (count := still_running() if _abandoned else 0) < limit:
         return ""
     return (
         f"{count} subinterpreter jobs abandoned after their timeout are still running in "

@@ -89,7 +89,7 @@ class ExecutionAdapter(ABC):
     ) -> Iterator[list[tuple[K, RunResult]]]:
         """Run ``(key, job)`` pairs as the source gives them, concurrently where possible;
         yield ``(key, result)`` pairs in batches as they finish. The source is read
-        only when the adapter can start a job at once."""
+        only when the adapter has room for a job (``CpuTaskPort.stream``)."""
 
     def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:
         """Run the jobs (concurrently where possible); results in input order."""

@@ -2,7 +2,7 @@
 
 Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
 
-    source of jobs --pulled only when a worker is free--> executor.submit(execute, ...)
+    source of jobs --pulled only when there is room--> executor.submit(execute, ...)
         -> each future, once done, onto the stream's queue (a done callback)
         -> wait on that queue (timeout=nearest deadline), take what else is there
         -> done: reply or error -> RunResult; overdue: timed_out, the executor is

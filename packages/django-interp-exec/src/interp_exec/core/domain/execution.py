@@ -225,8 +225,8 @@ class ExecutionPort(Protocol):
         self, source: Iterable[tuple[K, PreparedJob]]
     ) -> Iterator[list[tuple[K, RunResult]]]:
         """Run ``(key, job)`` pairs as the source gives them; yield ``(key, result)``
-        pairs in batches as they finish. The source is read only when a job can
-        start at once."""
+        pairs in batches as they finish. The source is read only when the adapter
+        has room for a job (``CpuTaskPort.stream``)."""
         ...
 
     def execute_all(self, prepared: Sequence[PreparedJob]) -> list[RunResult]:

@@ -21,9 +21,10 @@ class CpuTaskPort(Protocol):
         """Run ``(key, job)`` pairs as ``jobs`` gives them; yield ``(key, outcome)`` pairs
         in batches as they finish.
 
-        ``jobs`` is read only when the pool that runs them has a free worker, so
-        a caller that takes work from a queue lazily (the task queue's drain)
-        takes no more than can start at once, and stores finished outcomes while
-        the next jobs run.
+        ``jobs`` is read only when the pool that runs them has room: a free worker,
+        or a place in its short queue behind a busy one (the subinterpreter pool
+        keeps one job waiting a worker). So a caller that takes work from a queue
+        lazily (the task queue's drain) takes no more than the pool can start at
+        once or next, and stores finished outcomes while the next jobs run.
         """
         ...
