@@ -26,7 +26,15 @@ worker builds the sample.
   beyond the run (elapsed x the cores its slots could use / jobs - median run);
 - "other CPU" is the share of the machine's CPU time that went to processes other
   than this one, the qcluster tree and the servers (postgres, redis-server) while
-  the jobs ran: a run beside someone else's work is not a measurement.
+  the jobs ran: a run beside someone else's work is not a measurement;
+- a second table says where each job's core time went, read from the processes'
+  and threads' own CPU times (psutil) over the run: the jobs' runs (the pool's slot
+  threads; inline, the runs are in the workers' own thread), the rest of the q2
+  workers' time (the host thread: claims, stores, the port), the cluster's own
+  processes (django-q2's sentinel, pusher, monitor), the database server, Redis
+  and this process (the producer, and this script's sampling of memory every
+  0.25 s); "beyond the runs" sums all but the runs. Unlike the overhead column,
+  derived from throughput, it counts no idle core and no run slowed by sharing one.
 
 With ``--backlog`` the jobs are all queued before the qcluster starts, and jobs/s
 is jobs / (last ``finished_at`` - first ``started_at``): what the workers can do
@@ -66,6 +74,9 @@ MODES = ("inline", "interpreters")
 FINISH_WITHIN_S = 600
 SAMPLE_EVERY_S = 0.25
 SERVER_PROCESSES = frozenset({"postgres", "redis-server"})
+# The names of the subinterpreter pool's threads (InterpreterPoolAdapter), as the OS
+# knows them (Python names a thread's OS thread after it).
+SLOT_THREAD_PREFIX = "interp-exec"
 _MIB = 1024 * 1024
 
 
@@ -82,6 +93,8 @@ class RunResult:
     peak_pss_mb: float
     workers_pss_mb: float
     other_cpu: float
+    # CPU ms per job by role (CpuAccount.ROLES) over the run.
+    cpu_ms_per_job: dict[str, float]
 
     @property
     def slots(self) -> int:
@@ -115,6 +128,32 @@ def summary_row(runs: list[RunResult], limit: float, inline_run_ms: float) -> st
         f"{median('peak_rss_mb'):.0f} / {median('peak_pss_mb'):.0f} | "
         f"{median('workers_pss_mb'):.0f} | {max(run.other_cpu for run in runs):.0%} |"
     )
+
+
+def cpu_row(runs: list[RunResult]) -> str:
+    """Where each job's core time went: medians over the repeats, ms per job."""
+
+    def median(role: str) -> float:
+        return float(statistics.median(run.cpu_ms_per_job[role] for run in runs))
+
+    pooled = runs[0].mode == "interpreters"
+    beyond = statistics.median(
+        sum(run.cpu_ms_per_job.values()) - run.cpu_ms_per_job["job runs"] for run in runs
+    )
+    figures = [f"{median(role):.2f}" for role in CpuAccount.ROLES]
+    if not pooled:
+        figures[0] = "-"  # inline, the runs are in the workers' own thread
+    return (
+        f"| {runs[0].mode} | {runs[0].workers} x {runs[0].pool} | {' | '.join(figures)} | "
+        f"{f'{beyond:.2f}' if pooled else '-'} |"
+    )
+
+
+CPU_HEADER = (
+    "| mode | q2 workers x pool | job runs (slot threads) | workers' host threads "
+    "| q2's own processes | database | Redis | this process | beyond the runs |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
 
 
 HEADER = (
@@ -168,6 +207,12 @@ def main() -> None:
     print(HEADER)
     for configuration in configurations:
         print(summary_row(runs[configuration], limit, inline_run_ms))
+    print()
+    print("Where each job's core time went (CPU ms per job, medians):")
+    print()
+    print(CPU_HEADER)
+    for configuration in configurations:
+        print(cpu_row(runs[configuration]))
     if args.slots:
         print()
         print(SLOTS_HEADER)
@@ -356,6 +401,9 @@ def run_once(
             samples.append(tree_memory(cluster.process.pid))
             time.sleep(SAMPLE_EVERY_S)
         other_cpu = cpu.others_share()
+        logged_pids = DispatchLog.objects.values_list("pid", flat=True)
+        worker_pids = {pid for pid in logged_pids if pid is not None}
+        cpu_seconds = cpu.by_role(worker_pids)
 
     done = CpuJobRecord.objects.filter(pk__in=ids)
     outcomes = {(job.status, job.mode_used) for job in done}
@@ -363,7 +411,6 @@ def run_once(
         raise SystemExit(
             f"{mode} {workers}x{pool}: expected every job ok in {mode}, got {outcomes}"
         )
-    worker_pids = set(DispatchLog.objects.values_list("pid", flat=True))
     peak_rss = max(total(sample)[0] for sample in samples)
     peak_pss = max(total(sample)[1] for sample in samples)
     workers_pss = max(
@@ -385,6 +432,7 @@ def run_once(
         peak_pss_mb=peak_pss,
         workers_pss_mb=workers_pss,
         other_cpu=other_cpu,
+        cpu_ms_per_job={role: 1000 * s / args.jobs for role, s in cpu_seconds.items()},
     )
     # Every run starts from the same, empty tables.
     DispatchLog.objects.all().delete()
@@ -407,20 +455,49 @@ def set_mode(mode: str) -> None:
 class CpuAccount:
     """CPU time of the whole machine against that of this run's own processes."""
 
+    ROLES = ("job runs", "workers' host", "q2 cluster", "database", "redis", "this process")
+    _SERVER_ROLES = {"postgres": "database", "redis-server": "redis"}
+
     def __init__(self, cluster_pid: int) -> None:
         self._cluster_pid = cluster_pid
         self._wall = time.monotonic()
         self._busy = _busy_seconds()
         self._ours = self._per_process()
+        self._slots = self._slot_threads()
 
     def others_share(self) -> float:
         """Share of all cores' time since the start that went to other processes."""
         wall = time.monotonic() - self._wall
-        ours = sum(
-            seconds - self._ours.get(pid, 0.0) for pid, seconds in self._per_process().items()
-        )
+        ours = sum(self._used().values())
         others = _busy_seconds() - self._busy - ours
         return max(others, 0.0) / (wall * (os.cpu_count() or 1))
+
+    def by_role(self, worker_pids: set[int]) -> dict[str, float]:
+        """CPU seconds since the start by role; ``worker_pids``: the q2 workers that ran
+        jobs. A job run is the CPU of a pool's slot threads; inline, a job runs in the
+        worker's own thread and counts as the workers' host."""
+        seconds = dict.fromkeys(self.ROLES, 0.0)
+        roles = self._roles()
+        for pid, used in self._used().items():
+            role = roles.get(pid, "q2 cluster")
+            seconds["workers' host" if pid in worker_pids else role] += used
+        seconds["job runs"] = sum(
+            used - self._slots.get(thread, 0.0) for thread, used in self._slot_threads().items()
+        )
+        seconds["workers' host"] -= seconds["job runs"]
+        return seconds
+
+    def _used(self) -> dict[int, float]:
+        return {
+            pid: seconds - self._ours.get(pid, 0.0) for pid, seconds in self._per_process().items()
+        }
+
+    def _roles(self) -> dict[int, str]:
+        roles = {os.getpid(): "this process"}
+        for process in psutil.process_iter(["name"]):
+            if (role := self._SERVER_ROLES.get(process.info["name"])) is not None:
+                roles[process.pid] = role
+        return roles
 
     def _per_process(self) -> dict[int, float]:
         ours = [psutil.Process(), *_tree(self._cluster_pid)]
@@ -432,6 +509,23 @@ class CpuAccount:
             except psutil.NoSuchProcess:
                 continue
             seconds[process.pid] = times.user + times.system
+        return seconds
+
+    def _slot_threads(self) -> dict[tuple[int, int], float]:
+        """CPU seconds of every subinterpreter slot thread in the cluster, by (pid, tid)."""
+        seconds: dict[tuple[int, int], float] = {}
+        for process in _tree(self._cluster_pid):
+            try:
+                threads = process.threads()
+            except psutil.NoSuchProcess:
+                continue
+            for thread in threads:
+                try:
+                    name = Path(f"/proc/{process.pid}/task/{thread.id}/comm").read_text()
+                except OSError:
+                    continue
+                if name.startswith(SLOT_THREAD_PREFIX):
+                    seconds[process.pid, thread.id] = thread.user_time + thread.system_time
         return seconds
 
 
