@@ -41,23 +41,24 @@ def database_settings(var_dir: Path) -> dict[str, Any]:
     is a file, not in-memory, for the same reason.
     """
     url = env_str("DATABASE_URL", None)
+    # Connections are kept (and checked before reuse), on SQLite too: django-q2 closes
+    # old connections before every task and every ORM-broker call, so with none kept
+    # each queued job opened several, at ~1.4 ms of CPU each on SQLite (Django
+    # registers its SQL functions on every new connection). A kept SQLite connection
+    # holds no read snapshot between statements: they run in autocommit.
+    conn_max_age = env_int("DJANGO_CONN_MAX_AGE", 60, minimum=0)
     if url is None:
         database: dict[str, Any] = {"ENGINE": SQLITE_ENGINE, "NAME": str(var_dir / "db.sqlite3")}
     else:
         database = dict(
-            dj_database_url.parse(
-                url,
-                conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60, minimum=0),
-                conn_health_checks=True,
-            )
+            dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
         )
     if database["ENGINE"] != SQLITE_ENGINE:
         return database
     database.update(
         NAME=env_str("EPISODIC_SQLITE_PATH", database["NAME"]),
-        # Each request opens its own connection: SQLite connections are cheap and a
-        # long-lived one would keep a WAL read snapshot open for no gain.
-        CONN_MAX_AGE=0,
+        CONN_MAX_AGE=conn_max_age,
+        CONN_HEALTH_CHECKS=True,
         OPTIONS={**SQLITE_OPTIONS, **database.get("OPTIONS", {})},
         TEST={"NAME": str(var_dir / "test-db.sqlite3")},
     )

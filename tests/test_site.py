@@ -487,6 +487,21 @@ def test_sqlite_path_can_be_given_to_a_subprocess(
     assert database_settings(tmp_path)["NAME"] == "/elsewhere/test-db.sqlite3"
 
 
+def test_sqlite_connections_are_kept_and_checked_before_reuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """django-q2 closes old connections before every task and broker call: with none
+    kept, each queued job opened several SQLite connections."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("DJANGO_CONN_MAX_AGE", raising=False)
+
+    database = database_settings(tmp_path)
+
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "0")
+    assert database_settings(tmp_path)["CONN_MAX_AGE"] == 0
+
+
 def test_postgres_from_database_url_keeps_the_default_test_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
