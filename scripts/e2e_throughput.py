@@ -73,7 +73,8 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 MODES = ("inline", "interpreters")
 FINISH_WITHIN_S = 600
 SAMPLE_EVERY_S = 0.25
-SERVER_PROCESSES = frozenset({"postgres", "redis-server"})
+# The servers a run uses, by process name, and the role their CPU time counts as.
+SERVER_ROLES = {"postgres": "database", "redis-server": "redis"}
 # The names of the subinterpreter pool's threads (InterpreterPoolAdapter), as the OS
 # knows them (Python names a thread's OS thread after it).
 SLOT_THREAD_PREFIX = "interp-exec"
@@ -456,7 +457,6 @@ class CpuAccount:
     """CPU time of the whole machine against that of this run's own processes."""
 
     ROLES = ("job runs", "workers' host", "q2 cluster", "database", "redis", "this process")
-    _SERVER_ROLES = {"postgres": "database", "redis-server": "redis"}
 
     def __init__(self, cluster_pid: int) -> None:
         self._cluster_pid = cluster_pid
@@ -495,13 +495,13 @@ class CpuAccount:
     def _roles(self) -> dict[int, str]:
         roles = {os.getpid(): "this process"}
         for process in psutil.process_iter(["name"]):
-            if (role := self._SERVER_ROLES.get(process.info["name"])) is not None:
+            if (role := SERVER_ROLES.get(process.info["name"])) is not None:
                 roles[process.pid] = role
         return roles
 
     def _per_process(self) -> dict[int, float]:
         ours = [psutil.Process(), *_tree(self._cluster_pid)]
-        ours += [p for p in psutil.process_iter(["name"]) if p.info["name"] in SERVER_PROCESSES]
+        ours += [p for p in psutil.process_iter(["name"]) if p.info["name"] in SERVER_ROLES]
         seconds: dict[int, float] = {}
         for process in ours:
             try:

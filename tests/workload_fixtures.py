@@ -111,8 +111,7 @@ def host_stop(payload: dict[str, Any]) -> None:
 @cpu_workload("tests.crash_once", sample=_sample, interpreter_safe=False)
 def crash_once(payload: dict[str, Any]) -> None:
     """Notes each run in the file ``payload["runs"]``, then kills its own process."""
-    with open(payload["runs"], "a") as runs:
-        runs.write("ran\n")
+    note_run(payload)
     os._exit(13)
 
 
