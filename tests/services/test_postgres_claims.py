@@ -1,7 +1,7 @@
 """The claims' and stores' single statements on a real PostgreSQL: the same jobs,
-attempts, leases, task workers, outcomes and log rows as the ORM's path
-(``tests/task_queue`` checks that one on SQLite), and no transaction left open behind
-them."""
+attempts, leases, task workers, outcomes and log rows as on SQLite
+(``tests/task_queue/test_claim_statements.py``, whose tests of the jobs a claim picks
+run here too: the picking is shared), and no transaction left open behind them."""
 
 from datetime import timedelta
 
@@ -19,6 +19,11 @@ from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.telemetry.dispatch_log_sink import record_dispatch_event
 from tests.flag_helpers import set_flag
 from tests.services.conftest import COMMITTING_DB
+from tests.task_queue.test_claim_statements import (  # noqa: F401 - run here on PostgreSQL
+    test_a_store_keeps_only_the_outcomes_of_the_attempts_that_own_their_jobs,
+    test_the_queue_is_taken_by_priority_then_age_within_the_size_ranges,
+    test_the_queue_skips_jobs_not_yet_due_or_out_of_attempts,
+)
 
 READABILITY = "transcript.readability"
 

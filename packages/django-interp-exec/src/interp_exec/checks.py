@@ -11,10 +11,12 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from interp_exec.core import conf, wiring
 from interp_exec.core.domain import ExecutorMode, InterpExecError
 from interp_exec.core.workloads import load_configured_workloads
+from interp_exec.task_queue.job_claims import SUPPORTED_DATABASES
 
 
 @register()
@@ -96,7 +98,18 @@ def check_host_settings(
                     id="interp_exec.E006",
                 )
             )
-        elif cluster.get("daemonize_workers", True):
+        if connections[DEFAULT_DB_ALIAS].vendor not in SUPPORTED_DATABASES:
+            messages.append(
+                Warning(
+                    f"the default database is {connections[DEFAULT_DB_ALIAS].vendor}: the task "
+                    "queue's claims are written for PostgreSQL and SQLite, so a queued job "
+                    "fails to be claimed here",
+                    hint="Queue jobs on a PostgreSQL or SQLite default database; the port "
+                    "(get_cpu_port) works on any.",
+                    id="interp_exec.W002",
+                )
+            )
+        if cluster and cluster.get("daemonize_workers", True):
             messages.append(
                 Error(
                     "Q_CLUSTER runs daemonic workers: a daemonic process may not start "

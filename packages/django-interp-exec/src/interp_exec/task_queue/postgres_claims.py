@@ -16,9 +16,9 @@ a claim (``SELECT ... FOR UPDATE SKIP LOCKED``, ``UPDATE``, the payloads'
   store is one round trip and one transaction instead of five (BEGIN, UPDATE,
   INSERT, COMMIT and the claim's UPDATE, which now follows on its own).
 
-The picking query is the ORM's own (``job_claims`` builds it), so both paths take
-the same jobs in the same order; ``job_claims`` uses these where the database is
-PostgreSQL and the ORM elsewhere.
+The jobs a claim picks are ``claim_sql``'s, as on SQLite (``sqlite_claims``), so
+both databases take the same jobs in the same order; ``job_claims`` picks the
+module by the database.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,54 +26,60 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, QuerySet
+from django.db.models import Field
 
-from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
+from interp_exec.models import JobRecordStatus
+from interp_exec.task_queue.claim_sql import (
+    Picking,
+    column,
+    db_values,
+    job_table,
+    payload_table,
+    quoted,
+    typed_rows,
+)
 from interp_exec.telemetry.dispatch_log_sink import insert_statement
 
 
 def claim_returning(
-    picked: QuerySet[CpuJobRecord],
+    picking: Picking,
     columns: Mapping[str, Any],
     worker: str,
     returned: Sequence[str],
     *,
     skip_locked: bool,
 ) -> list[tuple[Any, ...]]:
-    """Claim the rows ``picked`` selects with ``columns`` set and ``attempts`` raised;
+    """Claim the rows ``picking`` selects with ``columns`` set and ``attempts`` raised;
     each row as the fields ``returned`` (their values after the claim) plus its payload's
-    text (None for a sampled job), in the order ``picked`` gives.
+    text (None for a sampled job), in the order ``picking`` gives.
 
     The picked rows are locked (``FOR UPDATE``): rows another transaction holds are
     skipped with ``skip_locked``, else waited for and claimed only if still picked.
-    One statement, so it needs no transaction of its own (``select_for_update`` would
-    ask for one, and its BEGIN and COMMIT are two round trips), and inside a caller's
-    transaction (a store that claims the next jobs) no savepoint."""
-    # The ORM names the picked column "pk" (``values("pk")``); the lock goes last,
-    # after any LIMIT, where PostgreSQL takes it.
-    pick_sql, pick_params = picked.values("pk").query.sql_with_params()
+    One statement, so it needs no transaction of its own (its BEGIN and COMMIT would
+    be two round trips), and inside a caller's transaction (a store that claims the
+    next jobs) no savepoint."""
+    pick_sql, pick_params = picking
+    # The lock goes last, after any LIMIT, where PostgreSQL takes it.
     pick_sql += " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(name)} = %s" for name in columns)
-    returning = ", ".join(f"job.{quote(str(_column(name).column))}" for name in returned)
+    assignments = ", ".join(f"{quoted(name)} = %s" for name in columns)
+    returning = ", ".join(f"job.{quoted(name)}" for name in returned)
     # Names from the model's own meta, every value a parameter.
     sql = (
-        f"UPDATE {quote(CpuJobRecord._meta.db_table)} AS job SET {assignments}, "  # noqa: S608
+        f"UPDATE {job_table()} AS job SET {assignments}, "  # noqa: S608
         "attempts = job.attempts + 1, "
         "worker_ids = CASE WHEN job.worker_ids IS NULL THEN NULL "
         "ELSE job.worker_ids || to_jsonb(%s::text) END "
         f"FROM ({pick_sql}) AS picked "
-        f"LEFT JOIN {quote(CpuJobPayload._meta.db_table)} AS payload "
-        "ON payload.job_id = picked.pk "
-        f"WHERE job.id = picked.pk RETURNING {returning}, payload.json_text, "
+        f"LEFT JOIN {payload_table()} AS payload ON payload.job_id = picked.{quoted('pk')} "
+        f"WHERE job.id = picked.{quoted('pk')} RETURNING {returning}, payload.json_text, "
         "job.task_priority, job.created_at"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*columns.values(), worker, *pick_params])
+        cursor.execute(sql, [*db_values(columns), worker, *pick_params])
         rows = cursor.fetchall()
-    # RETURNING keeps no order: the picking query's (priority, then age) again.
+    # RETURNING keeps no order: the picking's (priority, then age) again.
     rows.sort(key=lambda row: (-row[-2], row[-1]))
-    return [tuple(row[:-2]) for row in rows]
+    return typed_rows([row[:-2] for row in rows], returned)
 
 
 def finish_returning(
@@ -108,12 +114,6 @@ def finish_returning(
         return {row[0] for row in cursor.fetchall()}
 
 
-def _column(name: str) -> Field[Any, Any]:
-    field = CpuJobRecord._meta.pk if name == "pk" else CpuJobRecord._meta.get_field(name)
-    assert isinstance(field, Field), name  # an outcome's columns are the record's own
-    return field
-
-
 def _value_type(field: Field[Any, Any]) -> str:
     """The type a VALUES column is cast to: text for text of any length (assigning it
     to a bounded column still refuses a value too long, as the ORM's UPDATE would)."""
@@ -126,7 +126,7 @@ def _finish_shape(
     names: Sequence[str], items: list[tuple[Any, int, Mapping[str, Any]]], finished_at: datetime
 ) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
-    fields = [_column(name) for name in names]
+    fields = [column(name) for name in names]
     # Typed in the first row: VALUES takes each column's type from its first value.
     casts = ", ".join(f"%s::{_value_type(field)}" for field in fields)
     row_sql = f"(%s::uuid, %s::integer, {casts})"
@@ -138,7 +138,7 @@ def _finish_shape(
     assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for name in names)
     # Names from the model's own meta, every value a parameter.
     sql = (
-        f"UPDATE {quote(CpuJobRecord._meta.db_table)} AS job SET {assignments}, "  # noqa: S608
+        f"UPDATE {job_table()} AS job SET {assignments}, "  # noqa: S608
         "finished_at = %s, lease_expires_at = NULL "
         f"FROM (VALUES {', '.join([row_sql] * len(items))}) AS v(id, attempt, {aliases}) "
         "WHERE job.id = v.id AND job.status = %s AND job.attempts = v.attempt "
