@@ -44,7 +44,8 @@ def test_a_claim_is_one_statement_and_the_payloads_read_and_returns_typed_rows()
     assert taken[0].queued_at == stored.queued_at
     statements = [query["sql"] for query in queries.captured_queries]
     assert len(statements) == 2, statements
-    assert statements[0].startswith("UPDATE") and "RETURNING" in statements[0]
+    assert statements[0].startswith("UPDATE")
+    assert "RETURNING" in statements[0]
 
 
 def test_a_claim_sets_the_lease_and_the_worker_and_counts_the_attempt() -> None:
@@ -60,8 +61,10 @@ def test_a_claim_sets_the_lease_and_the_worker_and_counts_the_attempt() -> None:
         1,
         worker_name(),
     )
-    assert record.started_at is not None and record.started_at >= before
-    assert record.lease_expires_at is not None and record.lease_expires_at > timezone.now()
+    assert record.started_at is not None
+    assert record.started_at >= before
+    assert record.lease_expires_at is not None
+    assert record.lease_expires_at > timezone.now()
     assert record.worker_ids is None  # a workload job keeps no list of workers
     assert claim(record.pk) is None  # running under its lease
 
@@ -83,7 +86,8 @@ def test_a_task_job_notes_each_claiming_worker() -> None:
 
     taken = claim(record.pk)
 
-    assert taken is not None and taken.is_task
+    assert taken is not None
+    assert taken.is_task
     record.refresh_from_db()
     assert record.worker_ids == ["other-host:1", worker_name()]
 
@@ -136,7 +140,8 @@ def test_a_store_keeps_only_the_outcomes_of_the_attempts_that_own_their_jobs() -
     assert stored == {owned.pk}
     done = CpuJobRecord.objects.get(pk=owned.pk)
     assert (done.status, done.value, done.run_ms) == ("ok", {"words": [1, 2]}, 1.5)
-    assert done.finished_at is not None and done.lease_expires_at is None
+    assert done.finished_at is not None
+    assert done.lease_expires_at is None
     left = CpuJobRecord.objects.get(pk=lost.pk)
     assert (left.status, left.value, left.finished_at) == ("running", None, None)
 
