@@ -27,12 +27,11 @@ each claim adds the claiming worker to its ``worker_ids`` (a task result lists
 the worker of every attempt).
 
 Each claim returns the job ready to run: a stored payload (``CpuJobPayload``) as its
-JSON text, never
-decoded in the host (``JsonPayload``); a sampled one as ``SamplePayload``, built
-by the worker that runs it. A job claimed again after its worker was lost (a
-later attempt) is ``isolated``: it may be what killed that worker (``os._exit``
-in a subinterpreter takes the whole worker down), so it runs only in processes,
-where such a job ends its own child, not the worker.
+JSON text, never decoded in the host (``JsonPayload``); a sampled one as
+``SamplePayload``, built by the worker that runs it. A job claimed again after its
+worker was lost (a later attempt) is ``isolated``: it may be what killed that
+worker (``os._exit`` in a subinterpreter takes the whole worker down), so it runs
+only in processes, where such a job ends its own child, not the worker.
 """
 
 import os
