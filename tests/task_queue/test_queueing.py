@@ -8,11 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django_q.models import OrmQ
 
-from interp_exec.core.domain import InvalidJob, UnknownWorkload
+from interp_exec.core.domain import InvalidJob, PayloadTooLarge, UnknownWorkload
 from interp_exec.models import CpuJobRecord
+from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.drain import run_cpu_job
-from interp_exec.task_queue.queueing import queue_cpu_job
+from interp_exec.task_queue.queueing import checked_payload, queue_cpu_job
 from interp_exec.web.job_status import job_status
+from tests.flag_helpers import set_flag
 from tests.unit.hostile_values import nested
 
 
@@ -27,6 +29,20 @@ def test_an_explicit_payload_is_stored_and_run_as_given(
     assert record.created_by is None
     assert record.payload == record.value == {"episode": 12}
     assert OrmQ.objects.count() == 1
+
+
+def test_a_checked_payload_is_stored_as_its_text_and_its_limit_checked_again() -> None:
+    checked = checked_payload("tests.echo", {"episode": 12})
+    set_flag(flag_name("tests.echo"), max_payload_bytes=len(checked.json_text) - 1)
+
+    with pytest.raises(PayloadTooLarge, match="over this workload's limit"):
+        queue_cpu_job("tests.echo", 2, payload=checked)
+    assert CpuJobRecord.objects.count() == 0
+
+    set_flag(flag_name("tests.echo"), max_payload_bytes=len(checked.json_text))
+    record = queue_cpu_job("tests.echo", 2, payload=checked)
+    assert record.stored_payload.json_text == checked.json_text
+    assert record.payload == {"episode": 12}
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """One check of a payload for the job form and the API: the same bad payload is refused
-with the same sentence, whether a person's file or text made it or a program sent it.
+with the same sentence, whether a person's file or text made it or a program sent it,
+and a good one is encoded once on its way to the stored job.
 
 Each case is a form post whose input parses into a payload that its workload does
 not take, and that payload sent whole to the API. Nothing is stored either way.
@@ -16,7 +17,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from episodic_site.workloads.wav import read_wav
+from interp_exec.models import CpuJobPayload
 from interp_exec.routing.flag_policy import flag_name
+from interp_exec.task_queue import queueing
+from interp_exec.task_queue.stored_payloads import storable_json
 from tests.api_clients import JOBS, client_with_token, counts
 from tests.audio.wav_builder import Header, wav_file
 from tests.flag_helpers import set_flag
@@ -114,3 +118,40 @@ def test_a_payload_over_the_limit_is_refused_alike_even_when_its_file_was_not(
     assert from_form == from_api
     assert "over this workload's limit of about 42 ms of 44.1 kHz stereo audio" in from_api
     assert counts() == (0, 0, 0)
+
+
+@pytest.mark.parametrize("path", ["form", "api"])
+def test_a_payload_is_encoded_once_on_its_way_to_the_job(
+    path: str,
+    client: Client,
+    api: APIClient,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    encoded: list[Any] = []
+
+    def counted(payload: Any) -> str:
+        encoded.append(payload)
+        return storable_json(payload)
+
+    monkeypatch.setattr(queueing, "storable_json", counted)
+    text = "One two three. Four five!"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if path == "form":
+            posted = client.post(
+                "/cpu/jobs/new/transcript.readability/", {"source": "paste", "text": text}
+            )
+            assert posted.status_code == 302
+        else:
+            sent = api.post(
+                JOBS,
+                {"workload": "transcript.readability", "payload": {"text": text}},
+                format="json",
+            )
+            assert sent.status_code == 201, sent.json()
+
+    assert encoded == [{"text": text}]
+    stored = CpuJobPayload.objects.get()
+    assert stored.json_text == storable_json({"text": text})
+    assert stored.job.size == 5

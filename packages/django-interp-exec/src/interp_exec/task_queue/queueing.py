@@ -14,6 +14,7 @@ jobs, with the arguments its code chose.
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -64,8 +65,8 @@ def queue_cpu_job(
     any type: nothing else escapes a bad argument) or past the user's queue limit,
     and then stores nothing.
 
-    Give ``payload`` to run on your own data, else the workload's sample for
-    ``seed`` (blank: 0) is used.
+    Give ``payload`` to run on your own data (or a ``CheckedPayload`` of it, which is not
+    encoded again), else the workload's sample for ``seed`` (blank: 0) is used.
 
     A task the queue refuses (its broker is down) leaves the job stored as failed
     with the reason, and its error is raised, so a page answers 503 naming the
@@ -86,8 +87,12 @@ def queue_cpu_job(
     if user_id is not None:
         _check_queue_limit(user_id)
     payload_json = None
-    if payload is not None:
-        payload_json = checked_payload_json(workload, payload, user_id)
+    if isinstance(payload, CheckedPayload):
+        # Checked for everyone; the limit again for this user, the text as it was made.
+        _check_limit(workload, payload.value, len(payload.json_text), user_id)
+        payload_json = payload.json_text
+    elif payload is not None:
+        payload_json = checked_payload(workload, payload, user_id).json_text
     else:
         limit = policy_for(CpuJob(workload, None, size=size, user_id=user_id)).max_payload_bytes
         payload_bytes = _sample_bytes(definition, size, seed or 0)
@@ -118,20 +123,42 @@ def queue_cpu_job(
     return record
 
 
-def checked_payload_json(
+@dataclass(frozen=True, slots=True)
+class CheckedPayload:
+    """A payload and the JSON text ``checked_payload`` made of it. Given to
+    ``queue_cpu_job`` as the payload, its text is stored as it is (the limit is checked
+    again, for the job's user) instead of being encoded again: the job form and the API
+    check a payload before they measure it, and a second encoding cost 0.5-1.3 ms a
+    190 KB transcript."""
+
+    value: Any
+    json_text: str
+
+
+def checked_payload(
     workload: str,
     payload: Any,
     user_id: int | None = None,
     *,
     limit_text: Callable[[int], str] = "{:,}".format,
-) -> str:
-    """``payload``'s JSON text as it is stored, once the database can store it and it is
-    within the workload's limit; else an ``InvalidJob`` naming why, the limit as
+) -> CheckedPayload:
+    """``payload`` with its JSON text as it is stored, once the database can store it and
+    it is within the workload's limit; else an ``InvalidJob`` naming why, the limit as
     ``limit_text`` says it. Cheap next to measuring a payload: the job form and the
     API ask it first."""
     # Before the policy is read: a percent rollout hashes the payload.
     text = storable_json(payload)
-    payload_bytes = len(text)
+    _check_limit(workload, payload, len(text), user_id, limit_text)
+    return CheckedPayload(payload, text)
+
+
+def _check_limit(
+    workload: str,
+    payload: Any,
+    payload_bytes: int,
+    user_id: int | None,
+    limit_text: Callable[[int], str] = "{:,}".format,
+) -> None:
     limit = policy_for(CpuJob(workload, payload, size=1, user_id=user_id)).max_payload_bytes
     if payload_bytes > limit:
         raise PayloadTooLarge(
@@ -139,7 +166,6 @@ def checked_payload_json(
             f"limit of {limit_text(limit)}; give a shorter one or split it into several "
             f"jobs, or raise max_payload_bytes on flag {flag_name(workload)}"
         )
-    return text
 
 
 def send_job_task(record_id: uuid.UUID | str) -> str:

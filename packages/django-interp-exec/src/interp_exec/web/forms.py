@@ -18,7 +18,7 @@ from interp_exec.core.domain.inputs import InputFile
 from interp_exec.core.workloads import load_configured_workloads
 
 # The form's bound is the service's.
-from interp_exec.task_queue.queueing import MAX_JOB_SIZE, MAX_SEED
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, MAX_SEED, CheckedPayload
 from interp_exec.web.job_inputs import limit_text, payload_from_files, payload_from_text
 
 SAMPLE, PASTE, UPLOAD = "sample", "paste", "upload"
@@ -108,7 +108,7 @@ class JobInputForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.workload = workload
         self.upload_refused = upload_refused
-        self.payload: Any = None
+        self.payload: CheckedPayload | None = None
         inputs = workload.inputs
         sources = []
         if workload.sample is not None:
@@ -166,7 +166,7 @@ class JobInputForm(forms.Form):
             self._parse("files", lambda: payload_from_files(self.workload.name, files))
         return cleaned
 
-    def _parse(self, field: str, parse: Callable[[], tuple[Any, int]]) -> None:
+    def _parse(self, field: str, parse: Callable[[], tuple[CheckedPayload, int]]) -> None:
         try:
             self.payload, self.cleaned_data["size"] = parse()
         except InvalidJob as exc:  # InvalidInput, or a payload over the limit

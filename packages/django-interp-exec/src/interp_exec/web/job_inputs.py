@@ -5,10 +5,10 @@ Both go through here, so both refuse the same payload with the same sentence:
     pasted text / uploaded files --workload's parser--> payload -+
     payload given whole (API) -----------------------------------+-> bytes --measure--> size
 
-where "bytes" is ``checked_payload_json`` (its JSON text: the database can store it,
-and it is within the workload's ``max_payload_bytes``; a cheap check, made before the
-measure reads the payload) and ``measure`` is the workload's own check of every field it reads.
-``queue_cpu_job(workload, size, payload=payload)`` then stores it. Uploads stream in
+where "bytes" is ``checked_payload`` (its JSON text: the database can store it, and it
+is within the workload's ``max_payload_bytes``; a cheap check, made before the measure
+reads the payload) and ``measure`` is the workload's own check of every field it reads.
+``queue_cpu_job(workload, size, payload=checked)`` then stores that text. Uploads stream in
 up to ``upload_limit`` file bytes: what can still make a payload within the limit.
 Every limit is told in the workload's terms as well as in bytes (``limit_text``).
 """
@@ -21,7 +21,7 @@ from interp_exec.core.domain.inputs import InputFile, WorkloadInputs
 from interp_exec.core.wiring import policy_for
 from interp_exec.core.workloads import get_workload
 from interp_exec.routing.flag_policy import flag_name
-from interp_exec.task_queue.queueing import MAX_JOB_SIZE, checked_payload_json
+from interp_exec.task_queue.queueing import MAX_JOB_SIZE, CheckedPayload, checked_payload
 
 
 def declared_inputs(workload: str) -> WorkloadInputs:
@@ -64,29 +64,27 @@ def upload_refusal(workload: str, file_name: str) -> str:
     )
 
 
-def payload_size(workload: str, payload: Any) -> int:
-    """The job size of ``payload``, once it is checked: its bytes, then every field the
-    workload reads, as the workload measures it."""
+def checked_input(workload: str, payload: Any) -> tuple[CheckedPayload, int]:
+    """``payload`` checked, and its job size: its bytes, then every field the workload
+    reads, as the workload measures it."""
     inputs = declared_inputs(workload)
-    checked_payload_json(
+    checked = checked_payload(
         workload, payload, limit_text=lambda limit: inputs.limit_text(limit, MAX_JOB_SIZE)
     )
-    return inputs.size_of(payload, most=MAX_JOB_SIZE)
+    return checked, inputs.size_of(payload, most=MAX_JOB_SIZE)
 
 
-def payload_from_text(workload: str, text: str) -> tuple[Any, int]:
+def payload_from_text(workload: str, text: str) -> tuple[CheckedPayload, int]:
     inputs = declared_inputs(workload)
     if inputs.paste is None:
         raise InvalidInput(f"{workload} takes no pasted text")
     if not text.strip():
         raise InvalidInput("paste some text")
-    payload = inputs.paste.parse(text)
-    return payload, payload_size(workload, payload)
+    return checked_input(workload, inputs.paste.parse(text))
 
 
-def payload_from_files(workload: str, files: Sequence[InputFile]) -> tuple[Any, int]:
+def payload_from_files(workload: str, files: Sequence[InputFile]) -> tuple[CheckedPayload, int]:
     inputs = declared_inputs(workload)
     if inputs.upload is None:
         raise InvalidInput(f"{workload} takes no uploaded files")
-    payload = inputs.upload.parse_files(files)
-    return payload, payload_size(workload, payload)
+    return checked_input(workload, inputs.upload.parse_files(files))

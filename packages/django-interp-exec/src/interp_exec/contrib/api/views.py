@@ -35,7 +35,7 @@ from interp_exec.core.domain import InterpExecError, InvalidJob, QueueLimitReach
 from interp_exec.core.workloads import get_workload
 from interp_exec.models import CpuJobRecord
 from interp_exec.task_queue.queueing import queue_cpu_job
-from interp_exec.web.job_inputs import payload_size
+from interp_exec.web.job_inputs import checked_input
 
 
 class JobPages(PageNumberPagination):
@@ -97,7 +97,7 @@ class JobViewSet(
         workload, payload = data["workload"], data.get("payload")
         field = "size" if payload is None else "payload"
         try:
-            size = _job_size(workload, payload, data)
+            payload, size = _sized_payload(workload, payload, data)
         except InvalidJob as exc:
             raise serializers.ValidationError({field: [str(exc)]}) from None
         return queued(request, field, workload, size, payload=payload, seed=data.get("seed"))
@@ -126,14 +126,15 @@ def queued(
     return Response(shown.data, status=status.HTTP_201_CREATED)
 
 
-def _job_size(workload: str, payload: Any, data: dict[str, Any]) -> int:
-    """A sample's size as given; a payload's measured, as the workload declares it can
-    be, else as given (a host workload without declared inputs)."""
+def _sized_payload(workload: str, payload: Any, data: dict[str, Any]) -> tuple[Any, int]:
+    """The payload to queue and the job's size: a sample's as given; a payload's
+    measured, once checked, as the workload declares it can be, else as given (a host
+    workload without declared inputs)."""
     if payload is not None and get_workload(workload).inputs is not None:
-        return payload_size(workload, payload)
+        return checked_input(workload, payload)
     if "size" not in data:
         raise serializers.ValidationError(
             {"size": [f"{workload} cannot measure a payload: give the job's size with it"]}
         )
     size: int = data["size"]
-    return size
+    return payload, size
