@@ -2,8 +2,9 @@
 
 A worker that ends a job takes the next at once, so a job may wait in the pool's
 queue before it starts: its timeout still runs from its start, a job waiting
-behind a stuck one runs on the pool that replaces it, and a stream stopped early
-leaves no waiting job to run for nobody.
+behind a stuck one runs on the pool that replaces it, a finished job goes back to
+the caller before the stream takes more while the worker is busy, and a stream
+stopped early leaves no waiting job to run for nobody.
 """
 
 from collections.abc import Generator, Iterator
@@ -68,18 +69,43 @@ def test_a_job_waiting_behind_a_stuck_one_runs_on_the_pool_that_replaces_it(
     assert abandoned.still_running() == 1  # the stuck job, still spinning on its own
 
 
-def test_a_stream_stopped_early_leaves_no_waiting_job_to_run(
-    one_worker: InterpreterPoolAdapter, tmp_path: Path
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_finished_job_is_handed_back_before_more_are_taken_while_the_worker_is_busy(
+    one_worker: InterpreterPoolAdapter, round_: int
 ) -> None:
+    pulled: list[int] = []
+
+    def jobs() -> Iterator[tuple[int, CpuJob]]:
+        for key, spin_s in ((1, 0.05), (2, 0.3), (3, 0.0), (4, 0.0)):
+            pulled.append(key)
+            yield key, echo(spin_s=spin_s, i=key)
+
+    stream = one_worker.stream(jobs())
+    assert [key for key, _ in next(stream)] == [1]
+    # Job 2 has the worker: the caller's store (and the claim it makes) comes before
+    # the stream reads job 3.
+    assert pulled == [1, 2]
+    assert [key for batch in stream for key, _ in batch] == [2, 3, 4]
+
+
+def test_a_stream_stopped_early_leaves_no_waiting_job_to_run(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     jobs = [
         (1, echo(spin_s=0.05)),
         (2, echo(spin_s=0.5)),
-        (3, CpuJob("tests.note_run", {"runs": str(runs)}, size=1)),
+        (3, echo(spin_s=0.5)),
+        (4, CpuJob("tests.note_run", {"runs": str(runs)}, size=1)),
     ]
-    stream = cast(Generator[list[tuple[int, JobOutcome]]], one_worker.stream(jobs))
-    assert [key for key, _ in next(stream)] == [1]  # job 2 has the worker, 3 waits for it
-    stream.close()
-    # The pool takes jobs in order: had job 3 been left queued, it would run before this.
-    assert one_worker.run(echo(i=4)).value == {"i": 4}
-    assert not runs.exists()
+    two_workers = InterpreterPoolAdapter(max_workers=2)
+    two_workers.warm()
+    try:
+        stream = cast(Generator[list[tuple[int, JobOutcome]]], two_workers.stream(jobs))
+        # Jobs 2 and 3 have the workers, 4 waits for one.
+        assert [key for key, _ in next(stream)] == [1]
+        stream.close()
+        # The pool takes jobs in order: had job 4 been left queued, it would run first.
+        assert two_workers.run(echo(i=5)).value == {"i": 5}
+        assert not runs.exists()
+    finally:
+        wait_until_none_abandoned()
+        two_workers.shutdown()

@@ -5,6 +5,7 @@ run here too: the picking is shared), and no transaction left open behind them."
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,7 +21,9 @@ from interp_exec.telemetry.dispatch_log_sink import record_dispatch_event
 from tests.flag_helpers import set_flag
 from tests.services.conftest import COMMITTING_DB
 from tests.task_queue.test_claim_statements import (  # noqa: F401 - run here on PostgreSQL
+    test_a_store_claims_the_next_jobs_with_it,
     test_a_store_keeps_only_the_outcomes_of_the_attempts_that_own_their_jobs,
+    test_a_store_whose_attempt_lost_its_job_still_claims_the_next,
     test_the_queue_is_taken_by_priority_then_age_within_the_size_ranges,
     test_the_queue_skips_jobs_not_yet_due_or_out_of_attempts,
 )
@@ -100,6 +103,29 @@ def test_a_drain_stores_each_batch_and_its_log_rows_in_one_statement() -> None:
     assert not [s for s in statements if s in {"BEGIN", "COMMIT"} or s.startswith("INSERT")]
     assert len(statements) <= 8 * 2, statements
     assert connection.get_autocommit()
+
+
+# Races the pool's workers against the drain's host thread: repeated, so a flaky one shows.
+@pytest.mark.parametrize("round_", range(3))
+def test_once_the_pool_is_full_each_claim_rides_with_a_store(round_: int) -> None:
+    set_flag("cpu.default", max_workers=2)
+    set_flag(flag_name("tests.echo"), everyone=True, mode="interpreters", min_task_size=0)
+    # Jobs long enough that each store finds the pool's workers busy.
+    records = [queue_cpu_job("tests.echo", 1, payload={"spin_s": 0.1, "i": n}) for n in range(8)]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert run_cpu_job(str(records[0].pk)) == "ok"
+
+    done = CpuJobRecord.objects.in_bulk([r.pk for r in records])
+    assert {(r.status, r.attempts) for r in done.values()} == {("ok", 1)}
+    statements = [q["sql"] for q in queries.captured_queries]
+    claims_alone = [s for s in statements if s.startswith("UPDATE")]
+    stores = [s for s in statements if s.startswith("WITH stored_0 AS (UPDATE")]
+    # Its own job, the pool filled (a job on each worker and one waiting behind each),
+    # and the last look, which finds the queue empty: the rest came with stores.
+    assert len(claims_alone) <= 4, claims_alone
+    assert any("claimed AS (UPDATE" in s for s in stores)
+    assert len(statements) == len(claims_alone) + len(stores)
 
 
 def test_a_store_writes_its_log_rows_even_when_another_attempt_owns_the_job() -> None:

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from interp_exec.core.domain import JsonPayload, SamplePayload
 from interp_exec.models import CpuJobRecord, JobRecordStatus
-from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many, worker_name
+from interp_exec.task_queue.job_claims import (
+    claim,
+    claim_queued,
+    finish_and_claim,
+    finish_many,
+    worker_name,
+)
 from tests.factories import job_record, job_with_payload
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +150,49 @@ def test_a_store_keeps_only_the_outcomes_of_the_attempts_that_own_their_jobs() -
     assert done.lease_expires_at is None
     left = CpuJobRecord.objects.get(pk=lost.pk)
     assert (left.status, left.value, left.finished_at) == ("running", None, None)
+
+
+def test_a_store_claims_the_next_jobs_with_it() -> None:
+    first = job_record(ECHO, seed=0)
+    [held] = claim_queued({ECHO: [(0, None)]}, limit=1)
+    queued = [job_record(ECHO, seed=n) for n in (1, 2, 3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        stored, claimed = finish_and_claim(
+            [(held, {"status": JobRecordStatus.OK})], {ECHO: [(0, None)]}, limit=2
+        )
+
+    assert stored == {first.pk}
+    assert [job.pk for job in claimed] == [queued[0].pk, queued[1].pk]
+    assert [(job.attempt, job.job.payload) for job in claimed] == [
+        (1, SamplePayload(1)),
+        (1, SamplePayload(2)),
+    ]
+    statuses = dict(CpuJobRecord.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in (first.pk, *(r.pk for r in queued))] == [
+        "ok",
+        "running",
+        "running",
+        "queued",
+    ]
+    if connection.vendor == "postgresql":
+        # One round trip: the claim is a WITH of the store's statement.
+        assert len(queries.captured_queries) == 1, queries.captured_queries
+
+
+def test_a_store_whose_attempt_lost_its_job_still_claims_the_next() -> None:
+    job_record(ECHO, seed=0)
+    [stale] = claim_queued({ECHO: [(0, None)]}, limit=1)
+    CpuJobRecord.objects.filter(pk=stale.pk).update(attempts=2)
+    waiting = job_record(ECHO, seed=1)
+
+    stored, claimed = finish_and_claim(
+        [(stale, {"status": JobRecordStatus.OK})], {ECHO: [(0, None)]}, limit=2
+    )
+
+    assert stored == set()
+    assert [job.pk for job in claimed] == [waiting.pk]
+    assert finish_and_claim([], {ECHO: [(0, None)]}, limit=2) == (set(), [])
 
 
 def test_another_database_is_named_by_the_check_and_refused_by_a_claim(

@@ -22,7 +22,7 @@ A claim picks, as ``job_claims`` documents:
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Field
@@ -32,6 +32,16 @@ from interp_exec.models import CpuJobPayload, CpuJobRecord, JobRecordStatus
 from interp_exec.task_queue import leases
 
 type Picking = tuple[str, list[Any]]
+
+
+class Claim(NamedTuple):
+    """What a claim sets and reads back: ``columns`` on the jobs ``picking`` selects,
+    ``worker`` added to a task job's workers, the fields ``returned`` read after."""
+
+    picking: Picking
+    columns: Mapping[str, Any]
+    worker: str
+    returned: Sequence[str]
 
 
 def queued_picking(

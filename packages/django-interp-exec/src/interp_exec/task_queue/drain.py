@@ -8,10 +8,10 @@ Data flow::
       -> bound for a pool? drain: get_cpu_port().stream(jobs), where jobs are this
          one, then queued jobs bound for the same pool (job_claims.claim_queued),
          handed to the pool as it has room for them, for DRAIN_BUDGET_S
-      -> finished outcomes stored in batches with their DispatchLog rows (on
-         PostgreSQL in one statement), then the next jobs claimed (on SQLite in the
-         same transaction), by job_claims.finish_many, while the pool runs the jobs
-         in hand
+      -> finished outcomes stored in batches with their DispatchLog rows, and the
+         next jobs claimed with them once the jobs in hand have all started (on
+         PostgreSQL in one statement, on SQLite in one transaction), by
+         job_claims.finish_and_claim, while the pool runs the jobs in hand
       -> bound for inline: it runs alone, and is stored the same way
 
 The broker may deliver a task again (a retry after a lost acknowledgement, a
@@ -51,10 +51,16 @@ from django_q.exceptions import TimeoutException
 from interp_exec import get_cpu_port
 from interp_exec.core import conf
 from interp_exec.core.domain import CpuJob, JobOutcome
-from interp_exec.core.pool_planning import Pool, pool_for, workload_pools
+from interp_exec.core.pool_planning import Pool, SizeRange, pool_for, workload_pools
 from interp_exec.models import CpuJobRecord, JobRecordStatus
 from interp_exec.task_queue import signals
-from interp_exec.task_queue.job_claims import ClaimedJob, claim, claim_queued, finish_many
+from interp_exec.task_queue.job_claims import (
+    ClaimedJob,
+    claim,
+    claim_queued,
+    finish_and_claim,
+    finish_many,
+)
 from interp_exec.task_queue.job_spans import export_job_spans, spans_enabled
 from interp_exec.telemetry.dispatch_log_sink import record_dispatch_event
 
@@ -122,9 +128,11 @@ class _Drain:
     """The jobs one delivery holds: run through the port's stream, stored in batches.
 
     ``ready`` holds up to a pool's worth of jobs claimed ahead: a store of finished
-    jobs is followed by the claim of their successors, so when a worker frees up its
-    next job is already in hand (on SQLite the claim shares the store's transaction,
-    as each transaction is a commit to disk; on PostgreSQL each is one statement).
+    jobs claims their successors with it, so when a worker frees up its next job is
+    already in hand (on PostgreSQL in the store's statement, on SQLite in its
+    transaction, as each transaction is a commit to disk; ``finish_and_claim``). The
+    pool hands finished jobs back before it takes more while its workers are all busy,
+    so the claim rides with the store rather than going on its own.
     ``held`` is every job claimed and not yet stored; if the delivery is stopped
     (django-q2's timeout) or fails, each ends with that reason, never left running.
     """
@@ -176,24 +184,37 @@ class _Drain:
     def _claim_more(self) -> bool:
         """Once the jobs in hand are all started, claim a pool's worth of queued jobs bound
         for the pool; False once the budget is spent or nothing is left to claim."""
-        if self._ready:
-            return True
-        if self._pool is None or self._exhausted or time.monotonic() >= self._claim_until:
-            return False
+        if (wanted := self._claim_wanted()) is not None:
+            self._hold(claim_queued(*wanted))
+        return bool(self._ready)
+
+    def _claim_wanted(self) -> tuple[dict[str, list[SizeRange]], int] | None:
+        """The workloads and the number of jobs to claim now: None while jobs in hand
+        wait to start, once the budget is spent, or for a delivery that runs inline."""
+        if self._ready or self._pool is None or self._exhausted:
+            return None
+        if time.monotonic() >= self._claim_until:
+            return None
         # Read per claim: a flag changed in the admin applies from the next batch.
-        workloads = workload_pools().get(self._pool, {})
-        for claimed in claim_queued(workloads, limit=self._pool[1]):
+        return workload_pools().get(self._pool, {}), self._pool[1]
+
+    def _hold(self, claimed_jobs: list[ClaimedJob]) -> None:
+        for claimed in claimed_jobs:
             self.held[claimed.pk] = claimed
             self._ready.append(claimed)
-        return bool(self._ready)
 
     def _store(self, finished: list[tuple[ClaimedJob, JobOutcome]]) -> None:
         store_started_ns = time.time_ns()
-        stored = finish_many(
-            ((claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished),
-            log_rows=record_dispatch_event.take(),
-            then=self._claim_more,
+        outcomes = (
+            (claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished
         )
+        log_rows = record_dispatch_event.take()
+        # The next jobs are claimed with the store when the jobs in hand have all started.
+        if (wanted := self._claim_wanted()) is None:
+            stored = finish_many(outcomes, log_rows=log_rows)
+        else:
+            stored, claimed_next = finish_and_claim(outcomes, *wanted, log_rows=log_rows)
+            self._hold(claimed_next)
         if spans_enabled():
             export_job_spans(((c, o) for c, o in finished if c.pk in stored), store_started_ns)
         for claimed, outcome in finished:

@@ -16,7 +16,10 @@ The job record, not the broker, decides who runs a job (see ``interp_exec.task_q
   job is running under the claiming attempt, in one transaction (on PostgreSQL in
   one statement: ``UPDATE ... FROM (VALUES ...)`` for the batch and the log rows'
   ``INSERT`` in one ``WITH``); a row another attempt owns by now (its lease expired
-  and the sweep re-queued it) is left as it is.
+  and the sweep re-queued it) is left as it is;
+- ``finish_and_claim`` stores and claims the next jobs at once: on PostgreSQL the
+  claim is one more ``WITH`` of the store's statement, on SQLite it shares the
+  store's transaction.
 
 The statements are written for PostgreSQL and SQLite; on another database a claim
 raises ``ImproperlyConfigured`` (and ``manage.py check`` warns, ``interp_exec.W002``).
@@ -37,7 +40,7 @@ only in processes, where such a job ends its own child, not the worker.
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,7 +53,7 @@ from interp_exec.core.domain import CpuJob, JsonPayload, SamplePayload
 from interp_exec.core.pool_planning import SizeRange
 from interp_exec.models import JobRecordStatus
 from interp_exec.task_queue import leases, postgres_claims, sqlite_claims
-from interp_exec.task_queue.claim_sql import Picking, queued_picking, record_picking
+from interp_exec.task_queue.claim_sql import Claim, Picking, queued_picking, record_picking
 from interp_exec.telemetry.dispatch_log_sink import insert_rows
 
 SUPPORTED_DATABASES = ("postgresql", "sqlite")
@@ -115,20 +118,42 @@ def finish_many(
     finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
     *,
     log_rows: list[list[Any]] | None = None,
-    then: Callable[[], object] | None = None,
 ) -> set[uuid.UUID]:
     """Store each job's final columns where its attempt still owns it, and ``log_rows``
-    (``DispatchLogSink.take``), at once; the ids stored. ``then`` is called after, in
-    the same transaction where there is one (a claim of the next jobs: on SQLite
-    each transaction is a commit to disk)."""
+    (``DispatchLogSink.take``), at once; the ids stored."""
+    return _finish(finished, log_rows, None)[0]
+
+
+def finish_and_claim(
+    finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
+    workloads: Mapping[str, Sequence[SizeRange]],
+    limit: int,
+    *,
+    log_rows: list[list[Any]] | None = None,
+) -> tuple[set[uuid.UUID], list[ClaimedJob]]:
+    """``finish_many``, then ``claim_queued(workloads, limit)``, at once: on PostgreSQL
+    in the store's statement (one round trip and one commit, where two cost the
+    database server most of its time a job), on SQLite in its transaction (each
+    transaction is a commit to disk). The ids stored, and the jobs claimed."""
+    if limit <= 0 or not any(workloads.values()):
+        return finish_many(finished, log_rows=log_rows), []
+    return _finish(finished, log_rows, (workloads, limit))
+
+
+def _finish(
+    finished: Iterable[tuple[ClaimedJob, dict[str, Any]]],
+    log_rows: list[list[Any]] | None,
+    then_claim: tuple[Mapping[str, Sequence[SizeRange]], int] | None,
+) -> tuple[set[uuid.UUID], list[ClaimedJob]]:
     items = [(claimed.pk, claimed.attempt, columns) for claimed, columns in finished]
     now = timezone.now()
+    claim_next = None
+    if then_claim is not None:
+        workloads, limit = then_claim
+        claim_next = _claim_of(queued_picking(workloads, now, limit), now)
     if _database() == "postgresql":
-        # One statement, its own transaction; the claim after it is one too.
-        stored = postgres_claims.finish_returning(items, now, log_rows or [])
-        if then is not None:
-            then()
-        return stored
+        stored, rows = postgres_claims.finish_returning(items, now, log_rows or [], claim_next)
+        return stored, _claimed_jobs(rows, claimed_at=now)
     with transaction.atomic():
         stored = {
             pk
@@ -138,13 +163,22 @@ def finish_many(
         if log_rows:
             # The store's transaction, which a failed insert fails anyway.
             insert_rows(log_rows, savepoint=False)
-        if then is not None:
-            then()
-    return stored
+        rows = [] if claim_next is None else sqlite_claims.claim_returning(claim_next)
+    return stored, _claimed_jobs(rows, claimed_at=now)
 
 
 def _claim(picking: Picking, now: datetime, *, skip_locked: bool) -> list[ClaimedJob]:
     """Claim what ``picking`` selects, under a lease from ``now``, with payloads read."""
+    claim = _claim_of(picking, now)
+    if _database() == "postgresql":
+        rows = postgres_claims.claim_returning(claim, skip_locked=skip_locked)
+    else:
+        rows = sqlite_claims.claim_returning(claim)
+    return _claimed_jobs(rows, claimed_at=now)
+
+
+def _claim_of(picking: Picking, now: datetime) -> Claim:
+    """A claim of what ``picking`` selects by this worker, under a lease from ``now``."""
     worker = worker_name()
     columns = {
         "status": JobRecordStatus.RUNNING,
@@ -152,13 +186,7 @@ def _claim(picking: Picking, now: datetime, *, skip_locked: bool) -> list[Claime
         "started_at": now,
         "claimed_by": worker,
     }
-    if _database() == "postgresql":
-        rows = postgres_claims.claim_returning(
-            picking, columns, worker, _JOB_COLUMNS, skip_locked=skip_locked
-        )
-    else:
-        rows = sqlite_claims.claim_returning(picking, columns, worker, _JOB_COLUMNS)
-    return _claimed_jobs(rows, claimed_at=now)
+    return Claim(picking, columns, worker, _JOB_COLUMNS)
 
 
 def _database() -> str:

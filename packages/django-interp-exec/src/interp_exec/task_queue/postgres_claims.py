@@ -30,7 +30,7 @@ from django.db.models import Field
 
 from interp_exec.models import JobRecordStatus
 from interp_exec.task_queue.claim_sql import (
-    Picking,
+    Claim,
     column,
     db_values,
     job_table,
@@ -41,55 +41,33 @@ from interp_exec.task_queue.claim_sql import (
 from interp_exec.telemetry.dispatch_log_sink import insert_statement
 
 
-def claim_returning(
-    picking: Picking,
-    columns: Mapping[str, Any],
-    worker: str,
-    returned: Sequence[str],
-    *,
-    skip_locked: bool,
-) -> list[tuple[Any, ...]]:
-    """Claim the rows ``picking`` selects with ``columns`` set and ``attempts`` raised;
-    each row as the fields ``returned`` (their values after the claim) plus its payload's
-    text (None for a sampled job), in the order ``picking`` gives.
+def claim_returning(claim: Claim, *, skip_locked: bool) -> list[tuple[Any, ...]]:
+    """Claim the rows ``claim.picking`` selects with its columns set and ``attempts``
+    raised; each row as the fields ``returned`` (their values after the claim) plus its
+    payload's text (None for a sampled job), in the order the picking gives.
 
     The picked rows are locked (``FOR UPDATE``): rows another transaction holds are
     skipped with ``skip_locked``, else waited for and claimed only if still picked.
     One statement, so it needs no transaction of its own (its BEGIN and COMMIT would
-    be two round trips), and inside a caller's transaction (a store that claims the
-    next jobs) no savepoint."""
-    pick_sql, pick_params = picking
-    # The lock goes last, after any LIMIT, where PostgreSQL takes it.
-    pick_sql += " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
-    assignments = ", ".join(f"{quoted(name)} = %s" for name in columns)
-    returning = ", ".join(f"job.{quoted(name)}" for name in returned)
-    # Names from the model's own meta, every value a parameter.
-    sql = (
-        f"UPDATE {job_table()} AS job SET {assignments}, "  # noqa: S608
-        "attempts = job.attempts + 1, "
-        "worker_ids = CASE WHEN job.worker_ids IS NULL THEN NULL "
-        "ELSE job.worker_ids || to_jsonb(%s::text) END "
-        f"FROM ({pick_sql}) AS picked "
-        f"LEFT JOIN {payload_table()} AS payload ON payload.job_id = picked.{quoted('pk')} "
-        f"WHERE job.id = picked.{quoted('pk')} RETURNING {returning}, payload.json_text, "
-        "job.task_priority, job.created_at"
-    )
+    be two round trips)."""
+    sql, params = _claim_statement(claim, skip_locked=skip_locked)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*db_values(columns), worker, *pick_params])
-        rows = cursor.fetchall()
-    # RETURNING keeps no order: the picking's (priority, then age) again.
-    rows.sort(key=lambda row: (-row[-2], row[-1]))
-    return typed_rows([row[:-2] for row in rows], returned)
+        cursor.execute(sql, params)
+        return _claimed_rows(cursor.fetchall(), claim.returned)
 
 
 def finish_returning(
     finished: Iterable[tuple[Any, int, Mapping[str, Any]]],
     finished_at: datetime,
     log_rows: list[list[Any]],
-) -> set[Any]:
+    then_claim: Claim | None = None,
+) -> tuple[set[Any], list[tuple[Any, ...]]]:
     """Store ``(job id, attempt, columns)`` where the job still runs under that attempt,
-    and the dispatch-log rows, in one statement; the ids stored. One ``UPDATE`` per
-    shape of ``columns`` (an outcome's, or an error's), each a ``WITH`` of it."""
+    and the dispatch-log rows, and make ``then_claim`` (skipping locked rows), in one
+    statement; the ids stored and the rows claimed (as ``claim_returning`` gives them).
+    One ``UPDATE`` per shape of ``columns`` (an outcome's, or an error's), each a
+    ``WITH`` of it. The claim picks queued jobs and the store running ones, so the two
+    never touch the same row."""
     by_shape: dict[tuple[str, ...], list[tuple[Any, int, Mapping[str, Any]]]] = {}
     for item in finished:
         by_shape.setdefault(tuple(item[2]), []).append(item)
@@ -105,13 +83,57 @@ def finish_returning(
         sql, log_params = insert_statement(log_rows)
         parts.append(f"logged AS ({sql})")
         params += log_params
+    if then_claim is not None:
+        sql, claim_params = _claim_statement(then_claim, skip_locked=True)
+        parts.append(f"claimed AS ({sql})")
+        params += claim_params
     if not parts:
-        return set()
+        return set(), []
     # Every data-modifying WITH runs to completion, read by the SELECT or not.
-    select = " UNION ALL ".join(selects) if selects else "SELECT NULL WHERE false"
+    stored = " UNION ALL ".join(selects) if selects else "SELECT NULL::uuid AS id WHERE false"
+    # The stored ids and the claimed rows side by side, each row one or the other
+    # (names of our own making).
+    select = (
+        f"SELECT stored.id, claimed.* FROM ({stored}) AS stored FULL JOIN claimed ON false"  # noqa: S608
+        if then_claim is not None
+        else stored
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(parts)} {select}", params)
-        return {row[0] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    if then_claim is None:
+        return {row[0] for row in rows}, []
+    claimed = [row[1:] for row in rows if row[0] is None]
+    return {row[0] for row in rows if row[0] is not None}, _claimed_rows(
+        claimed, then_claim.returned
+    )
+
+
+def _claim_statement(claim: Claim, *, skip_locked: bool) -> tuple[str, list[Any]]:
+    pick_sql, pick_params = claim.picking
+    # The lock goes last, after any LIMIT, where PostgreSQL takes it.
+    pick_sql += " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
+    assignments = ", ".join(f"{quoted(name)} = %s" for name in claim.columns)
+    returning = ", ".join(f"job.{quoted(name)}" for name in claim.returned)
+    # Names from the model's own meta, every value a parameter.
+    sql = (
+        f"UPDATE {job_table()} AS job SET {assignments}, "  # noqa: S608
+        "attempts = job.attempts + 1, "
+        "worker_ids = CASE WHEN job.worker_ids IS NULL THEN NULL "
+        "ELSE job.worker_ids || to_jsonb(%s::text) END "
+        f"FROM ({pick_sql}) AS picked "
+        f"LEFT JOIN {payload_table()} AS payload ON payload.job_id = picked.{quoted('pk')} "
+        f"WHERE job.id = picked.{quoted('pk')} RETURNING {returning}, payload.json_text, "
+        "job.task_priority, job.created_at"
+    )
+    return sql, [*db_values(claim.columns), claim.worker, *pick_params]
+
+
+def _claimed_rows(rows: list[tuple[Any, ...]], returned: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The claim's rows in the picking's order (priority, then age: ``RETURNING`` keeps
+    none), typed, without the two columns that order them."""
+    rows = sorted(rows, key=lambda row: (-row[-2], row[-1]))
+    return typed_rows([row[:-2] for row in rows], returned)
 
 
 def _value_type(field: Field[Any, Any]) -> str:

@@ -8,7 +8,9 @@ Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
         -> done: reply or error -> RunResult; overdue: timed_out, the executor is
            abandoned and a fresh one takes its place
         -> broken pool: the jobs it ran are run again one at a time on a fresh one
-        -> free workers refilled from the source, then the finished batch yielded
+        -> the finished batch yielded, then free places refilled from the source
+           (refilled first while a worker is idle: the batch's bookkeeping then
+           overlaps its work)
 
 At most ``max_workers`` jobs are in flight, plus ``queued_per_worker`` jobs a
 worker waiting behind them in an executor that says when each job starts (the
@@ -251,7 +253,13 @@ class PoolAdapter(ExecutionAdapter):
         exhausted = False
         try:
             while True:
-                # Refill the free workers before handing finished results back: the
+                # Every worker busy (jobs waiting behind them): finished results go back
+                # first, so the caller's bookkeeping (a store that claims the next jobs
+                # with it) comes before the refill it provides for, and no worker idles.
+                if finished and len(in_flight) >= self.max_workers:
+                    yield finished
+                    finished = []
+                # Else refill the free workers before handing finished results back: the
                 # caller's bookkeeping then overlaps the work instead of idling the pool.
                 # A job run again after its pool broke runs alone: if it breaks the pool
                 # again, it is the one that did, and it is not run a third time.
