@@ -15,7 +15,7 @@ from interp_exec.core.domain.jobs import JsonPayload
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
 from interp_exec.routing.flag_policy import flag_name
 from interp_exec.task_queue.drain import run_cpu_job
-from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many, worker_name
+from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many
 from interp_exec.task_queue.queueing import queue_cpu_job
 from interp_exec.telemetry.dispatch_log_sink import record_dispatch_event
 from tests.flag_helpers import set_flag
@@ -24,6 +24,7 @@ from tests.task_queue.test_claim_statements import (  # noqa: F401 - run here on
     test_a_store_claims_the_next_jobs_with_it,
     test_a_store_keeps_only_the_outcomes_of_the_attempts_that_own_their_jobs,
     test_a_store_whose_attempt_lost_its_job_still_claims_the_next,
+    test_a_task_job_notes_each_claiming_worker,
     test_the_queue_is_taken_by_priority_then_age_within_the_size_ranges,
     test_the_queue_skips_jobs_not_yet_due_or_out_of_attempts,
 )
@@ -54,18 +55,6 @@ def test_a_job_is_claimed_once_with_its_payload_and_again_only_when_its_lease_ra
     assert (record.status, record.attempts) == (JobRecordStatus.RUNNING, 2)
     assert record.lease_expires_at is not None
     assert record.lease_expires_at > timezone.now()
-
-
-def test_a_task_job_notes_each_claiming_worker() -> None:
-    record = queue_cpu_job(READABILITY, 3, payload={"text": "one two"})
-    CpuJobRecord.objects.filter(pk=record.pk).update(worker_ids=["other-host:1"])
-
-    claimed = claim(record.pk)
-
-    assert claimed is not None
-    assert claimed.is_task
-    record.refresh_from_db()
-    assert record.worker_ids == ["other-host:1", worker_name()]
 
 
 def test_a_batch_claim_takes_the_oldest_queued_jobs_up_to_its_limit() -> None:

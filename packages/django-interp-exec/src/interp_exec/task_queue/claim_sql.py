@@ -69,6 +69,14 @@ def record_picking(record_id: Any, now: datetime) -> Picking:
     return _record_sql(connection.vendor), params
 
 
+def in_claim_order(rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    """A claim's ``RETURNING`` rows, which end with ``task_priority`` and ``created_at``,
+    in the picking's order (``RETURNING`` keeps none) and without those two columns.
+    On SQLite the times are ISO text, which sorts as the times do."""
+    ordered = sorted(rows, key=lambda row: (-row[-2], row[-1]))
+    return [row[:-2] for row in ordered]
+
+
 def db_values(columns: Mapping[str, Any]) -> list[Any]:
     """The values of ``columns`` (field name -> value) as the database stores them."""
     return [column(name).get_db_prep_save(value, connection) for name, value in columns.items()]

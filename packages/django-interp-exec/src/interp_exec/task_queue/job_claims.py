@@ -108,7 +108,7 @@ def claim(record_id: uuid.UUID | str) -> ClaimedJob | None:
 def claim_queued(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> list[ClaimedJob]:
     """Take up to ``limit`` of the oldest queued jobs of ``workloads`` (name -> the size
     ranges to take, ``pool_planning.workload_pools``), for a pool with free workers."""
-    if limit <= 0 or not any(workloads.values()):
+    if not _wants_jobs(workloads, limit):
         return []
     now = timezone.now()
     return _claim(queued_picking(workloads, now, limit), now, skip_locked=True)
@@ -135,9 +135,14 @@ def finish_and_claim(
     in the store's statement (one round trip and one commit, where two cost the
     database server most of its time a job), on SQLite in its transaction (each
     transaction is a commit to disk). The ids stored, and the jobs claimed."""
-    if limit <= 0 or not any(workloads.values()):
+    if not _wants_jobs(workloads, limit):
         return finish_many(finished, log_rows=log_rows), []
     return _finish(finished, log_rows, (workloads, limit))
+
+
+def _wants_jobs(workloads: Mapping[str, Sequence[SizeRange]], limit: int) -> bool:
+    """Whether a claim of ``limit`` jobs of ``workloads`` could take any."""
+    return limit > 0 and any(workloads.values())
 
 
 def _finish(

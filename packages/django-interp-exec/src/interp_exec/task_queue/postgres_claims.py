@@ -33,6 +33,7 @@ from interp_exec.task_queue.claim_sql import (
     Claim,
     column,
     db_values,
+    in_claim_order,
     job_table,
     payload_table,
     quoted,
@@ -53,7 +54,7 @@ def claim_returning(claim: Claim, *, skip_locked: bool) -> list[tuple[Any, ...]]
     sql, params = _claim_statement(claim, skip_locked=skip_locked)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return _claimed_rows(cursor.fetchall(), claim.returned)
+        return typed_rows(in_claim_order(cursor.fetchall()), claim.returned)
 
 
 def finish_returning(
@@ -104,8 +105,8 @@ def finish_returning(
     if then_claim is None:
         return {row[0] for row in rows}, []
     claimed = [row[1:] for row in rows if row[0] is None]
-    return {row[0] for row in rows if row[0] is not None}, _claimed_rows(
-        claimed, then_claim.returned
+    return {row[0] for row in rows if row[0] is not None}, typed_rows(
+        in_claim_order(claimed), then_claim.returned
     )
 
 
@@ -127,13 +128,6 @@ def _claim_statement(claim: Claim, *, skip_locked: bool) -> tuple[str, list[Any]
         "job.task_priority, job.created_at"
     )
     return sql, [*db_values(claim.columns), claim.worker, *pick_params]
-
-
-def _claimed_rows(rows: list[tuple[Any, ...]], returned: Sequence[str]) -> list[tuple[Any, ...]]:
-    """The claim's rows in the picking's order (priority, then age: ``RETURNING`` keeps
-    none), typed, without the two columns that order them."""
-    rows = sorted(rows, key=lambda row: (-row[-2], row[-1]))
-    return typed_rows([row[:-2] for row in rows], returned)
 
 
 def _value_type(field: Field[Any, Any]) -> str:

@@ -31,6 +31,7 @@ from interp_exec.task_queue.claim_sql import (
     Claim,
     column,
     db_values,
+    in_claim_order,
     job_table,
     payload_table,
     quoted,
@@ -48,16 +49,13 @@ def claim_returning(claim: Claim) -> list[tuple[Any, ...]]:
             _claim_sql(tuple(claim.columns), tuple(claim.returned), pick_sql),
             [*db_values(claim.columns), claim.worker, *pick_params],
         )
-        rows = cursor.fetchall()
+        rows = in_claim_order(cursor.fetchall())
         if not rows:
             return []
-        # RETURNING keeps no order: the picking's (priority, then age) again; times
-        # are ISO text here, which sorts as the times do.
-        rows.sort(key=lambda row: (-row[-2], row[-1]))
         ids = [row[0] for row in rows]
         cursor.execute(_payloads_sql(len(ids)), ids)
         texts = dict(cursor.fetchall())
-    return typed_rows([(*row[:-2], texts.get(row[0])) for row in rows], claim.returned)
+    return typed_rows([(*row, texts.get(row[0])) for row in rows], claim.returned)
 
 
 def finish_one(pk: Any, attempt: int, columns: Mapping[str, Any], finished_at: datetime) -> bool:
