@@ -5,17 +5,20 @@ in a worker would never hold more than one job, and would idle while the worker
 claims and stores.
 """
 
+import itertools
 import uuid
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from interp_exec import CpuJob, get_cpu_port
+from interp_exec import CpuJob, JobOutcome, get_cpu_port
 from interp_exec.models import CpuJobRecord, DispatchLog
+from interp_exec.task_queue import drain
 from interp_exec.task_queue.drain import run_cpu_job
-from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many
+from interp_exec.task_queue.job_claims import ClaimedJob, claim, claim_queued, finish_many
 from tests.concurrency import at_once
 from tests.factories import job_record, job_records, job_with_payload
 from tests.flag_helpers import set_flag
@@ -134,6 +137,42 @@ def test_the_drain_claims_and_stores_in_batches() -> None:
     # No flag or cache reads: the flags come from the process's snapshot.
     assert len(statements) <= 20 * 3.5, [s[:60] for s in statements]
     assert not [s for s in statements if "waffle" in s or "cache" in s]
+
+
+class _JobsEndInPairsPort:
+    """The real port's outcomes, handed back as a full pool of two workers with a job
+    waiting behind each would when its workers finish together: two at a time, the pool
+    taking their successors only after the caller has stored them."""
+
+    def stream[K](self, jobs: Iterable[tuple[K, CpuJob]]) -> Iterator[list[tuple[K, JobOutcome]]]:
+        source = iter(jobs)
+        in_hand = list(itertools.islice(source, 4))
+        while in_hand:
+            ended, in_hand = in_hand[:2], in_hand[2:]
+            yield [(key, get_cpu_port().run(job)) for key, job in ended]
+            in_hand += itertools.islice(source, len(ended))
+
+
+@pytest.mark.usefixtures("interpreters_for_echo")
+def test_jobs_that_end_together_have_their_successors_claimed_with_their_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = job_records(8)
+    claims_alone: list[int] = []
+
+    def counted_claim(workloads: Any, limit: int) -> list[ClaimedJob]:
+        claims_alone.append(limit)
+        return claim_queued(workloads, limit)
+
+    monkeypatch.setattr(drain, "get_cpu_port", _JobsEndInPairsPort)
+    monkeypatch.setattr(drain, "claim_queued", counted_claim)
+
+    assert run_cpu_job(str(records[0].pk)) == "ok"
+
+    assert {(r.status, r.attempts) for r in CpuJobRecord.objects.all()} == {("ok", 1)}
+    # The pool's fill (two claims of two) and the last look at an empty queue: every
+    # store of two claimed what the pool was about to take, though a job was in hand.
+    assert len(claims_alone) == 3
 
 
 def test_a_stored_payload_reaches_the_workload_as_stored() -> None:

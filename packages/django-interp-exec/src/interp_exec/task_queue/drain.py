@@ -127,12 +127,13 @@ def _drain_queue() -> None:
 class _Drain:
     """The jobs one delivery holds: run through the port's stream, stored in batches.
 
-    ``ready`` holds up to a pool's worth of jobs claimed ahead: a store of finished
-    jobs claims their successors with it, so when a worker frees up its next job is
-    already in hand (on PostgreSQL in the store's statement, on SQLite in its
-    transaction, as each transaction is a commit to disk; ``finish_and_claim``). The
-    pool hands finished jobs back before it takes more while its workers are all busy,
-    so the claim rides with the store rather than going on its own.
+    ``ready`` holds jobs claimed ahead: a store of finished jobs claims their
+    successors with it when the jobs in hand would not replace them all, so when a
+    worker frees up its next job is already in hand (on PostgreSQL in the store's
+    statement, on SQLite in its transaction, as each transaction is a commit to disk;
+    ``finish_and_claim``). The pool hands finished jobs back before it takes more while
+    its workers are all busy, so the claim rides with the store rather than going on
+    its own, also when two jobs end together.
     ``held`` is every job claimed and not yet stored; if the delivery is stopped
     (django-q2's timeout) or fails, each ends with that reason, never left running.
     """
@@ -184,19 +185,21 @@ class _Drain:
     def _claim_more(self) -> bool:
         """Once the jobs in hand are all started, claim a pool's worth of queued jobs bound
         for the pool; False once the budget is spent or nothing is left to claim."""
-        if (wanted := self._claim_wanted()) is not None:
+        if (wanted := self._claim_wanted(pulls=1)) is not None:
             self._hold(claim_queued(*wanted))
         return bool(self._ready)
 
-    def _claim_wanted(self) -> tuple[dict[str, list[SizeRange]], int] | None:
-        """The workloads and the number of jobs to claim now: None while jobs in hand
-        wait to start, once the budget is spent, or for a delivery that runs inline."""
-        if self._ready or self._pool is None or self._exhausted:
+    def _claim_wanted(self, pulls: int) -> tuple[dict[str, list[SizeRange]], int] | None:
+        """The workloads and the number of jobs to claim before the pool takes ``pulls``
+        more: None while the jobs in hand cover them, once the budget is spent, or for a
+        delivery that runs inline."""
+        if len(self._ready) >= pulls or self._pool is None or self._exhausted:
             return None
         if time.monotonic() >= self._claim_until:
             return None
         # Read per claim: a flag changed in the admin applies from the next batch.
-        return workload_pools().get(self._pool, {}), self._pool[1]
+        limit = max(self._pool[1], pulls - len(self._ready))
+        return workload_pools().get(self._pool, {}), limit
 
     def _hold(self, claimed_jobs: list[ClaimedJob]) -> None:
         for claimed in claimed_jobs:
@@ -209,8 +212,9 @@ class _Drain:
             (claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished
         )
         log_rows = record_dispatch_event.take()
-        # The next jobs are claimed with the store when the jobs in hand have all started.
-        if (wanted := self._claim_wanted()) is None:
+        # The pool was full: it takes a job for each finished one once this store returns.
+        # Those it would not find in hand are claimed with the store.
+        if (wanted := self._claim_wanted(pulls=len(finished))) is None:
             stored = finish_many(outcomes, log_rows=log_rows)
         else:
             stored, claimed_next = finish_and_claim(outcomes, *wanted, log_rows=log_rows)
