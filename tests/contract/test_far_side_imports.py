@@ -3,12 +3,12 @@
 Each subinterpreter of a pool imports, once, what its jobs need; whatever else
 the app's modules drag in is paid for by every slot of every pool. Measured
 against a bare ``concurrent.interpreters`` interpreter: what a pool's worker and
-a job of a plain workload add must be what calling a function in it takes
-(``pickle``), the app's worker with ``json``, the registry and the few domain
-modules a workload's decorator needs (no ``dataclasses``: it imports ``inspect``),
-and the workload. The pool itself adds nothing (``interpreter_pool``): none of the
-standard library's ``InterpreterPoolExecutor`` worker's ``concurrent.futures``,
-``logging`` or ``traceback``.
+a job of a plain workload add must be the app's worker with ``json``, the registry
+and the few domain modules a workload's decorator needs (no ``dataclasses``: it
+imports ``inspect``), and the workload. The pool itself adds nothing
+(``interpreter_pool``): none of the standard library's ``InterpreterPoolExecutor``
+worker's ``concurrent.futures``, ``logging`` or ``traceback``, and no ``pickle``:
+the functions it calls there are sent as code (``worker.execute_job``).
 """
 
 from concurrent import interpreters
@@ -20,20 +20,19 @@ from tests.far_side_workload import loaded_modules
 # What a pool's worker and one job add to a bare interpreter: keep it this short. A
 # module joining the list costs every subinterpreter of every pool its memory.
 EXPECTED = {
-    # Interpreter.call unpickles a function sent by reference (the worker's execute).
-    *("pickle", "_pickle", "_compat_pickle", "copyreg", "struct", "_struct", "io"),
-    *("types", "_types", "functools", "_functools", "itertools", "operator", "_operator"),
-    *("collections", "_collections", "collections.abc", "keyword", "reprlib"),
     # The worker: the payload and the result are JSON, and json's decoder uses re.
     *("json", "json.decoder", "json.encoder", "json.scanner", "_json", "_interpreters"),
     *("re", "re._casefix", "re._compiler", "re._constants", "re._parser", "_sre", "enum"),
+    # What re and enum import.
+    *("types", "_types", "functools", "_functools", "itertools", "operator", "_operator"),
+    *("collections", "_collections", "collections.abc", "keyword", "reprlib", "copyreg"),
     "interp_exec",
     "interp_exec.core",
     "interp_exec.core.lazy_exports",
     "interp_exec.core.adapters",
     "interp_exec.core.adapters.worker",
     # The registry and the domain types a workload's decorator makes (records, not
-    # dataclasses: see interp_exec.core.domain.records); the registry's lock.
+    # dataclasses: see interp_exec.core.domain.records).
     "interp_exec.core.domain",
     "interp_exec.core.domain.errors",
     "interp_exec.core.domain.inputs",
@@ -42,16 +41,16 @@ EXPECTED = {
     "interp_exec.core.workloads",
     "interp_exec.core.workloads.registry",
     *("importlib", "importlib._bootstrap", "importlib._bootstrap_external"),
-    *("threading", "_weakrefset", "_contextvars"),
     # The workload.
     "tests",
     "tests.far_side_workload",
 }
 
-# What the standard library's pool worker holds and this pool's must not, and what
-# dataclasses and typing would bring.
+# What the standard library's pool worker holds and this pool's must not; what
+# dataclasses and typing would bring; what a function sent by reference (pickle) and
+# the registry's lock from threading did.
 HEAVY = {"concurrent.futures", "concurrent.interpreters", "logging", "traceback", "warnings"}
-HEAVY |= {"dataclasses", "inspect", "ast", "dis", "tokenize", "typing"}
+HEAVY |= {"dataclasses", "inspect", "ast", "dis", "tokenize", "typing", "pickle", "threading"}
 
 
 def test_a_job_adds_only_the_worker_the_registry_and_the_workload() -> None:

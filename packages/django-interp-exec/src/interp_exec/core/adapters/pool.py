@@ -2,7 +2,7 @@
 
 Data flow of ``execute_stream`` (``execute_all`` is the same over a list)::
 
-    source of jobs --pulled only when there is room--> executor.submit(execute, ...)
+    source of jobs --pulled only when there is room--> executor.submit(execute_job, ...)
         -> each future, once done, onto the stream's queue (a done callback)
         -> wait on that queue (timeout=nearest deadline), take what else is there
         -> done: reply or error -> RunResult; overdue: timed_out, the executor is
@@ -59,7 +59,7 @@ from interp_exec.core.adapters.base import (
     timed_out_result,
 )
 from interp_exec.core.adapters.pool_observers import report_pool_load
-from interp_exec.core.adapters.worker import WorkerReply, execute, ping
+from interp_exec.core.adapters.worker import WorkerReply, execute_job, ping
 from interp_exec.core.domain import JobStatus, PreparedJob, RunResult
 
 # A job whose pool broke under it (a worker crashed, or was killed to stop another,
@@ -364,7 +364,7 @@ class PoolAdapter(ExecutionAdapter):
         started = time.perf_counter()
         try:
             future = executor.submit(
-                execute,
+                execute_job,
                 job.workload.module,
                 job.workload.qualname,
                 job.payload_json,
