@@ -9,8 +9,8 @@ Data flow::
          one, then queued jobs bound for the same pool (job_claims.claim_queued),
          handed to the pool as it has room for them, for DRAIN_BUDGET_S
       -> finished outcomes stored in batches with their DispatchLog rows, and the
-         next jobs claimed with them once the jobs in hand have all started (on
-         PostgreSQL in one statement, on SQLite in one transaction), by
+         next jobs claimed with them when the jobs in hand would not replace those
+         stored (on PostgreSQL in one statement, on SQLite in one transaction), by
          job_claims.finish_and_claim, while the pool runs the jobs in hand
       -> bound for inline: it runs alone, and is stored the same way
 
@@ -212,8 +212,8 @@ class _Drain:
             (claimed, CpuJobRecord.outcome_columns(outcome)) for claimed, outcome in finished
         )
         log_rows = record_dispatch_event.take()
-        # The pool was full: it takes a job for each finished one once this store returns.
-        # Those it would not find in hand are claimed with the store.
+        # Once this store returns, the pool takes up to a job for each finished one;
+        # those it would not find in hand are claimed with the store.
         if (wanted := self._claim_wanted(pulls=len(finished))) is None:
             stored = finish_many(outcomes, log_rows=log_rows)
         else:

@@ -23,6 +23,7 @@ module by the database.
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -112,12 +113,20 @@ def finish_returning(
 
 def _claim_statement(claim: Claim, *, skip_locked: bool) -> tuple[str, list[Any]]:
     pick_sql, pick_params = claim.picking
+    sql = _claim_sql(tuple(claim.columns), tuple(claim.returned), pick_sql, skip_locked)
+    return sql, [*db_values(claim.columns), claim.worker, *pick_params]
+
+
+@cache
+def _claim_sql(
+    assigned: tuple[str, ...], returned: tuple[str, ...], pick_sql: str, skip_locked: bool
+) -> str:
     # The lock goes last, after any LIMIT, where PostgreSQL takes it.
     pick_sql += " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
-    assignments = ", ".join(f"{quoted(name)} = %s" for name in claim.columns)
-    returning = ", ".join(f"job.{quoted(name)}" for name in claim.returned)
+    assignments = ", ".join(f"{quoted(name)} = %s" for name in assigned)
+    returning = ", ".join(f"job.{quoted(name)}" for name in returned)
     # Names from the model's own meta, every value a parameter.
-    sql = (
+    return (
         f"UPDATE {job_table()} AS job SET {assignments}, "  # noqa: S608
         "attempts = job.attempts + 1, "
         "worker_ids = CASE WHEN job.worker_ids IS NULL THEN NULL "
@@ -127,7 +136,6 @@ def _claim_statement(claim: Claim, *, skip_locked: bool) -> tuple[str, list[Any]
         f"WHERE job.id = picked.{quoted('pk')} RETURNING {returning}, payload.json_text, "
         "job.task_priority, job.created_at"
     )
-    return sql, [*db_values(claim.columns), claim.worker, *pick_params]
 
 
 def _value_type(field: Field[Any, Any]) -> str:
