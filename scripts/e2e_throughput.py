@@ -13,11 +13,16 @@ producer's real episode would; ``--payload sample`` stores only a seed, and the
 worker builds the sample.
 
 - jobs/s = jobs / (last ``finished_at`` - the moment the first job was queued);
-- memory is the qcluster's process tree (psutil), idle after warm-up and at the
-  peak of the run: RSS summed over the processes (pages the forked workers share
-  count once per process) and PSS (shared pages split between them, so the sum
-  is what the tree really holds); "workers PSS" is the peak PSS of the q2 worker
-  processes alone (those that ran jobs), without the cluster's own processes;
+- memory is the qcluster's process tree (psutil), idle after warm-up and once
+  every job is stored, before the cluster stops: RSS summed over the processes
+  (pages the forked workers share count once per process) and PSS (shared pages
+  split between them, so the sum is what the tree really holds); "workers PSS" is
+  the PSS of the q2 worker processes alone (those that ran jobs), without the
+  cluster's own processes. It is read after the run, not during it: reading a
+  process's PSS walks its page tables (~11 ms of CPU for a tree of a 2-worker
+  cluster), which sampled every 0.25 s took 0.4-0.75 ms a job from the cores
+  the jobs run on. What a worker holds after its jobs is what it keeps: freed
+  objects stay in the allocator's arenas;
 - the bare standard-library InterpreterPoolExecutor mapping the workload over the
   same payloads (no queue, no port), for each pool size: what the queue path is
   held to;
@@ -32,8 +37,8 @@ worker builds the sample.
   threads; inline, the runs are in the workers' own thread), the rest of the q2
   workers' time (the host thread: claims, stores, the port), the cluster's own
   processes (django-q2's sentinel, pusher, monitor), the database server, Redis
-  and this process (the producer, and this script's sampling of memory every
-  0.25 s); "beyond the runs" sums all but the runs. Unlike the overhead column,
+  and this process (the producer, and its polling for the last outcome);
+  "beyond the runs" sums all but the runs. Unlike the overhead column,
   derived from throughput, it counts no idle core and no run slowed by sharing one.
 
 With ``--backlog`` the jobs are all queued before the qcluster starts, and jobs/s
@@ -72,7 +77,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/episodic_e2e_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 MODES = ("inline", "interpreters")
 FINISH_WITHIN_S = 600
-SAMPLE_EVERY_S = 0.25
+POLL_EVERY_S = 0.25
 # The servers a run uses, by process name, and the role their CPU time counts as.
 SERVER_ROLES = {"postgres": "database", "redis-server": "redis"}
 # The names of the subinterpreter pool's threads (InterpreterPoolAdapter), as the OS
@@ -90,8 +95,8 @@ class RunResult:
     median_run_ms: float
     idle_rss_mb: float
     idle_pss_mb: float
-    peak_rss_mb: float
-    peak_pss_mb: float
+    rss_mb: float
+    pss_mb: float
     workers_pss_mb: float
     other_cpu: float
     # CPU ms per job by role (CpuAccount.ROLES) over the run.
@@ -126,7 +131,7 @@ def summary_row(runs: list[RunResult], limit: float, inline_run_ms: float) -> st
         f"| {runs[0].mode} | {runs[0].workers} x {runs[0].pool} | "
         f"{median('jobs_per_s'):.1f}{spread} | {median('jobs_per_s') / limit:.0%} | "
         f"{overhead:.1f} | {median('median_run_ms'):.1f} | {idle} | "
-        f"{median('peak_rss_mb'):.0f} / {median('peak_pss_mb'):.0f} | "
+        f"{median('rss_mb'):.0f} / {median('pss_mb'):.0f} | "
         f"{median('workers_pss_mb'):.0f} | {max(run.other_cpu for run in runs):.0%} |"
     )
 
@@ -159,7 +164,7 @@ CPU_HEADER = (
 
 HEADER = (
     "| mode | q2 workers x pool | jobs/s | share of limit | overhead ms/job | median run ms "
-    "| idle RSS / PSS MiB | peak RSS / PSS MiB | workers PSS MiB | other CPU (max) |\n"
+    "| idle RSS / PSS MiB | RSS / PSS after MiB | workers PSS MiB | other CPU (max) |\n"
     "|---|---|---|---|---|---|---|---|---|---|"
 )
 
@@ -379,13 +384,11 @@ def run_once(
         running_qcluster(Path(log_dir), env) as cluster,
     ):
         cluster.wait_for_log('"event": "cpu.worker_warmed_up"', count=workers)
-        samples: list[dict[int, tuple[float, float]]] = []
         if backlog:
             idle_rss = idle_pss = math.nan  # the workers are busy from their first moment
         else:
             time.sleep(1)  # let the warm-up's garbage settle before the idle figure
-            samples.append(tree_memory(cluster.process.pid))
-            idle_rss, idle_pss = total(samples[0])
+            idle_rss, idle_pss = total(tree_memory(cluster.process.pid))
 
         cpu = CpuAccount(cluster.process.pid)
         started = timezone.now()
@@ -399,12 +402,12 @@ def run_once(
             cluster.assert_alive()
             if time.monotonic() > deadline:
                 raise SystemExit(f"{unfinished.count()} jobs unfinished after {FINISH_WITHIN_S} s")
-            samples.append(tree_memory(cluster.process.pid))
-            time.sleep(SAMPLE_EVERY_S)
+            time.sleep(POLL_EVERY_S)
         other_cpu = cpu.others_share()
         logged_pids = DispatchLog.objects.values_list("pid", flat=True)
         worker_pids = {pid for pid in logged_pids if pid is not None}
         cpu_seconds = cpu.by_role(worker_pids)
+        memory = tree_memory(cluster.process.pid)
 
     done = CpuJobRecord.objects.filter(pk__in=ids)
     outcomes = {(job.status, job.mode_used) for job in done}
@@ -412,12 +415,8 @@ def run_once(
         raise SystemExit(
             f"{mode} {workers}x{pool}: expected every job ok in {mode}, got {outcomes}"
         )
-    peak_rss = max(total(sample)[0] for sample in samples)
-    peak_pss = max(total(sample)[1] for sample in samples)
-    workers_pss = max(
-        total({pid: mib for pid, mib in sample.items() if pid in worker_pids})[1]
-        for sample in samples
-    )
+    rss, pss = total(memory)
+    _, workers_pss = total({pid: mib for pid, mib in memory.items() if pid in worker_pids})
     last = max(job.finished_at for job in done if job.finished_at is not None)
     if backlog:
         started = min(job.started_at for job in done if job.started_at is not None)
@@ -429,8 +428,8 @@ def run_once(
         median_run_ms=statistics.median(job.run_ms or 0.0 for job in done),
         idle_rss_mb=idle_rss,
         idle_pss_mb=idle_pss,
-        peak_rss_mb=peak_rss,
-        peak_pss_mb=peak_pss,
+        rss_mb=rss,
+        pss_mb=pss,
         workers_pss_mb=workers_pss,
         other_cpu=other_cpu,
         cpu_ms_per_job={role: 1000 * s / args.jobs for role, s in cpu_seconds.items()},
@@ -555,7 +554,7 @@ def tree_memory(pid: int) -> dict[int, tuple[float, float]]:
 
 
 def total(memory: dict[int, tuple[float, float]]) -> tuple[float, float]:
-    """RSS summed and PSS summed over the processes of one sample."""
+    """RSS summed and PSS summed over the processes of one reading."""
     return sum(rss for rss, _ in memory.values()), sum(pss for _, pss in memory.values())
 
 
