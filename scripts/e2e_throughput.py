@@ -38,8 +38,12 @@ worker builds the sample.
   workers' time (the host thread: claims, stores, the port), the cluster's own
   processes (django-q2's sentinel, pusher, monitor), the database server, Redis
   and this process (the producer, and its polling for the last outcome);
-  "beyond the runs" sums all but the runs. Unlike the overhead column,
-  derived from throughput, it counts no idle core and no run slowed by sharing one.
+  "beyond the runs" sums all but the runs. The account opens once the workers
+  have warmed up, which in a ``--backlog`` run is 0.1-0.15 s after the first job
+  started (a tenth of a run), so its CPU is divided by the jobs done while it
+  was open (jobs/s x the time it and the run overlap), not by all of them.
+  Unlike the overhead column, derived from throughput, it counts no idle core and
+  no run slowed by sharing one.
 
 With ``--backlog`` the jobs are all queued before the qcluster starts, and jobs/s
 is jobs / (last ``finished_at`` - first ``started_at``): what the workers can do
@@ -403,6 +407,7 @@ def run_once(
             if time.monotonic() > deadline:
                 raise SystemExit(f"{unfinished.count()} jobs unfinished after {FINISH_WITHIN_S} s")
             time.sleep(POLL_EVERY_S)
+        cpu.close()
         other_cpu = cpu.others_share()
         logged_pids = DispatchLog.objects.values_list("pid", flat=True)
         worker_pids = {pid for pid in logged_pids if pid is not None}
@@ -420,11 +425,13 @@ def run_once(
     last = max(job.finished_at for job in done if job.finished_at is not None)
     if backlog:
         started = min(job.started_at for job in done if job.started_at is not None)
+    jobs_per_s = args.jobs / (last - started).total_seconds()
+    jobs_counted = jobs_per_s * cpu.overlap(started.timestamp(), last.timestamp())
     result = RunResult(
         mode=mode,
         workers=workers,
         pool=pool,
-        jobs_per_s=args.jobs / (last - started).total_seconds(),
+        jobs_per_s=jobs_per_s,
         median_run_ms=statistics.median(job.run_ms or 0.0 for job in done),
         idle_rss_mb=idle_rss,
         idle_pss_mb=idle_pss,
@@ -432,7 +439,7 @@ def run_once(
         pss_mb=pss,
         workers_pss_mb=workers_pss,
         other_cpu=other_cpu,
-        cpu_ms_per_job={role: 1000 * s / args.jobs for role, s in cpu_seconds.items()},
+        cpu_ms_per_job={role: 1000 * s / jobs_counted for role, s in cpu_seconds.items()},
     )
     # Every run starts from the same, empty tables.
     DispatchLog.objects.all().delete()
@@ -453,26 +460,37 @@ def set_mode(mode: str) -> None:
 
 
 class CpuAccount:
-    """CPU time of the whole machine against that of this run's own processes."""
+    """CPU time of the whole machine against that of this run's own processes, from
+    its opening to ``close()``."""
 
     ROLES = ("job runs", "workers' host", "q2 cluster", "database", "redis", "this process")
 
     def __init__(self, cluster_pid: int) -> None:
         self._cluster_pid = cluster_pid
-        self._wall = time.monotonic()
+        self._opened = time.time()
         self._busy = _busy_seconds()
         self._ours = self._per_process()
         self._slots = self._slot_threads()
 
+    def close(self) -> None:
+        self._closed = time.time()
+        self._busy_closed = _busy_seconds()
+        self._ours_closed = self._per_process()
+        self._slots_closed = self._slot_threads()
+
+    def overlap(self, start: float, end: float) -> float:
+        """Seconds the account was open between ``start`` and ``end`` (epoch seconds)."""
+        return max(min(end, self._closed) - max(start, self._opened), 0.0)
+
     def others_share(self) -> float:
-        """Share of all cores' time since the start that went to other processes."""
-        wall = time.monotonic() - self._wall
+        """Share of all cores' time it was open that went to other processes."""
+        wall = self._closed - self._opened
         ours = sum(self._used().values())
-        others = _busy_seconds() - self._busy - ours
+        others = self._busy_closed - self._busy - ours
         return max(others, 0.0) / (wall * (os.cpu_count() or 1))
 
     def by_role(self, worker_pids: set[int]) -> dict[str, float]:
-        """CPU seconds since the start by role; ``worker_pids``: the q2 workers that ran
+        """CPU seconds it was open by role; ``worker_pids``: the q2 workers that ran
         jobs. A job run is the CPU of a pool's slot threads; inline, a job runs in the
         worker's own thread and counts as the workers' host."""
         seconds = dict.fromkeys(self.ROLES, 0.0)
@@ -481,14 +499,14 @@ class CpuAccount:
             role = roles.get(pid, "q2 cluster")
             seconds["workers' host" if pid in worker_pids else role] += used
         seconds["job runs"] = sum(
-            used - self._slots.get(thread, 0.0) for thread, used in self._slot_threads().items()
+            used - self._slots.get(thread, 0.0) for thread, used in self._slots_closed.items()
         )
         seconds["workers' host"] -= seconds["job runs"]
         return seconds
 
     def _used(self) -> dict[int, float]:
         return {
-            pid: seconds - self._ours.get(pid, 0.0) for pid, seconds in self._per_process().items()
+            pid: seconds - self._ours.get(pid, 0.0) for pid, seconds in self._ours_closed.items()
         }
 
     def _roles(self) -> dict[int, str]:
