@@ -21,8 +21,8 @@ worker builds the sample.
   cluster's own processes. It is read after the run, not during it: reading a
   process's PSS walks its page tables (~11 ms of CPU for a tree of a 2-worker
   cluster), which sampled every 0.25 s took 0.4-0.75 ms a job from the cores
-  the jobs run on. What a worker holds after its jobs is what it keeps: freed
-  objects stay in the allocator's arenas;
+  the jobs run on. What a worker holds after its jobs is mostly what it keeps:
+  freed small objects stay in the allocators' arenas;
 - the bare standard-library InterpreterPoolExecutor mapping the workload over the
   same payloads (no queue, no port), for each pool size: what the queue path is
   held to;
