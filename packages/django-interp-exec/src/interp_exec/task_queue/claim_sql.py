@@ -43,6 +43,11 @@ class Claim(NamedTuple):
     worker: str
     returned: Sequence[str]
 
+    def params(self) -> list[Any]:
+        """The statement's parameters, in the order both databases' claim SQL takes
+        them: the columns' values, the worker, the picking's own."""
+        return [*db_values(self.columns), self.worker, *self.picking[1]]
+
 
 def queued_picking(
     workloads: Mapping[str, Sequence[SizeRange]], now: datetime, limit: int

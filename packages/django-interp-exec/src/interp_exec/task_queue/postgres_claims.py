@@ -33,7 +33,6 @@ from interp_exec.models import JobRecordStatus
 from interp_exec.task_queue.claim_sql import (
     Claim,
     column,
-    db_values,
     in_claim_order,
     job_table,
     payload_table,
@@ -112,9 +111,8 @@ def finish_returning(
 
 
 def _claim_statement(claim: Claim, *, skip_locked: bool) -> tuple[str, list[Any]]:
-    pick_sql, pick_params = claim.picking
-    sql = _claim_sql(tuple(claim.columns), tuple(claim.returned), pick_sql, skip_locked)
-    return sql, [*db_values(claim.columns), claim.worker, *pick_params]
+    sql = _claim_sql(tuple(claim.columns), tuple(claim.returned), claim.picking[0], skip_locked)
+    return sql, claim.params()
 
 
 @cache

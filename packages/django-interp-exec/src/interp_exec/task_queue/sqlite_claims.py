@@ -43,11 +43,10 @@ def claim_returning(claim: Claim) -> list[tuple[Any, ...]]:
     """Claim the rows ``claim.picking`` selects with its columns set and ``attempts``
     raised; each row as the fields ``returned`` (their values after the claim) plus its
     payload's text (None for a sampled job), in the order the picking gives."""
-    pick_sql, pick_params = claim.picking
     with connection.cursor() as cursor:
         cursor.execute(
-            _claim_sql(tuple(claim.columns), tuple(claim.returned), pick_sql),
-            [*db_values(claim.columns), claim.worker, *pick_params],
+            _claim_sql(tuple(claim.columns), tuple(claim.returned), claim.picking[0]),
+            claim.params(),
         )
         rows = in_claim_order(cursor.fetchall())
         if not rows:
