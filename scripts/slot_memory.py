@@ -5,7 +5,7 @@ N slots as the app's pool makes them, a thread each with its own interpreter
 together through what a slot goes through: created; the app's worker module
 imported (the pool's ``ping``); the workload's module imported too (its
 initializer, ``prepare_worker``); one job of the workload's sample; five more.
-After each state, the process's PSS (``/proc/self/smaps_rollup``) less its PSS
+After each state, the process's PSS (psutil) less its PSS
 before the first slot, over N: one slot's share. `scripts/e2e_throughput.py
 --slots` measures the pool itself, in a q2 worker, against forked workers.
 
@@ -20,13 +20,16 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "episodic_site.settings")
 os.environ.setdefault("EPISODIC_LOG_LEVEL", "warning")
 
 WORKLOAD = "transcript.readability"
-_KIB = 1024
+_MIB = 1024 * 1024
 
 
 def main() -> None:
@@ -101,10 +104,8 @@ def main() -> None:
 def pss_mib() -> float:
     """This process's PSS, once the host's own garbage is collected."""
     gc.collect()
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / _KIB
-    raise SystemExit("no Pss in /proc/self/smaps_rollup (Linux 4.14 or later is needed)")
+    info: Any = psutil.Process().memory_full_info()
+    return int(info.pss) / _MIB
 
 
 if __name__ == "__main__":
