@@ -125,8 +125,8 @@ def readability(payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(text, str):
         raise TypeError("payload['text'] must be a string")
     spoken_seconds = _spoken_seconds(payload)
-    words = _WORD.findall(text)
     sentences = max(sum(1 for _ in _SENTENCE.finditer(text)), 1)
+    words = _WORD.findall(text)
     if not words:
         return {"words": 0, "sentences": 0}
     syllables = sum(count_syllables(w) for w in words)
