@@ -1,4 +1,4 @@
-"""What a subinterpreter slot holds, state by state (the README's table).
+"""What a subinterpreter slot holds, state by state (docs/performance.md).
 
 N slots as the app's pool makes them, a thread each with its own interpreter
 (``concurrent.interpreters``; a thread has its own malloc arena too), taken
