@@ -70,7 +70,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import psutil
 
@@ -407,11 +407,11 @@ def run_once(
             if time.monotonic() > deadline:
                 raise SystemExit(f"{unfinished.count()} jobs unfinished after {FINISH_WITHIN_S} s")
             time.sleep(POLL_EVERY_S)
-        cpu.close()
-        other_cpu = cpu.others_share()
+        tally = cpu.close()
+        other_cpu = tally.others_share()
         logged_pids = DispatchLog.objects.values_list("pid", flat=True)
         worker_pids = {pid for pid in logged_pids if pid is not None}
-        cpu_seconds = cpu.by_role(worker_pids)
+        cpu_seconds = tally.by_role(worker_pids)
         memory = tree_memory(cluster.process.pid)
 
     done = CpuJobRecord.objects.filter(pk__in=ids)
@@ -426,7 +426,7 @@ def run_once(
     if backlog:
         started = min(job.started_at for job in done if job.started_at is not None)
     jobs_per_s = args.jobs / (last - started).total_seconds()
-    jobs_counted = jobs_per_s * cpu.overlap(started.timestamp(), last.timestamp())
+    jobs_counted = jobs_per_s * tally.overlap(started.timestamp(), last.timestamp())
     result = RunResult(
         mode=mode,
         workers=workers,
@@ -459,62 +459,31 @@ def set_mode(mode: str) -> None:
     flag.save()
 
 
+class CpuSnapshot(NamedTuple):
+    """What the CPU account reads at each end: when, the machine's busy seconds, this
+    run's processes' CPU seconds by pid, and the slot threads' by (pid, tid)."""
+
+    at: float
+    busy: float
+    ours: dict[int, float]
+    slots: dict[tuple[int, int], float]
+
+
 class CpuAccount:
     """CPU time of the whole machine against that of this run's own processes, from
-    its opening to ``close()``."""
+    its opening to ``close()``, which gives the tally."""
 
     ROLES = ("job runs", "workers' host", "q2 cluster", "database", "redis", "this process")
 
     def __init__(self, cluster_pid: int) -> None:
         self._cluster_pid = cluster_pid
-        self._opened = time.time()
-        self._busy = _busy_seconds()
-        self._ours = self._per_process()
-        self._slots = self._slot_threads()
+        self._opening = self._snapshot()
 
-    def close(self) -> None:
-        self._closed = time.time()
-        self._busy_closed = _busy_seconds()
-        self._ours_closed = self._per_process()
-        self._slots_closed = self._slot_threads()
+    def close(self) -> CpuTally:
+        return CpuTally(self._opening, self._snapshot())
 
-    def overlap(self, start: float, end: float) -> float:
-        """Seconds the account was open between ``start`` and ``end`` (epoch seconds)."""
-        return max(min(end, self._closed) - max(start, self._opened), 0.0)
-
-    def others_share(self) -> float:
-        """Share of all cores' time it was open that went to other processes."""
-        wall = self._closed - self._opened
-        ours = sum(self._used().values())
-        others = self._busy_closed - self._busy - ours
-        return max(others, 0.0) / (wall * (os.cpu_count() or 1))
-
-    def by_role(self, worker_pids: set[int]) -> dict[str, float]:
-        """CPU seconds it was open by role; ``worker_pids``: the q2 workers that ran
-        jobs. A job run is the CPU of a pool's slot threads; inline, a job runs in the
-        worker's own thread and counts as the workers' host."""
-        seconds = dict.fromkeys(self.ROLES, 0.0)
-        roles = self._roles()
-        for pid, used in self._used().items():
-            role = roles.get(pid, "q2 cluster")
-            seconds["workers' host" if pid in worker_pids else role] += used
-        seconds["job runs"] = sum(
-            used - self._slots.get(thread, 0.0) for thread, used in self._slots_closed.items()
-        )
-        seconds["workers' host"] -= seconds["job runs"]
-        return seconds
-
-    def _used(self) -> dict[int, float]:
-        return {
-            pid: seconds - self._ours.get(pid, 0.0) for pid, seconds in self._ours_closed.items()
-        }
-
-    def _roles(self) -> dict[int, str]:
-        roles = {os.getpid(): "this process"}
-        for process in psutil.process_iter(["name"]):
-            if (role := SERVER_ROLES.get(process.info["name"])) is not None:
-                roles[process.pid] = role
-        return roles
+    def _snapshot(self) -> CpuSnapshot:
+        return CpuSnapshot(time.time(), _busy_seconds(), self._per_process(), self._slot_threads())
 
     def _per_process(self) -> dict[int, float]:
         ours = [psutil.Process(), *_tree(self._cluster_pid)]
@@ -544,6 +513,55 @@ class CpuAccount:
                 if name.startswith(SLOT_THREAD_PREFIX):
                     seconds[process.pid, thread.id] = thread.user_time + thread.system_time
         return seconds
+
+
+class CpuTally:
+    """A closed ``CpuAccount``: what this run's processes and the machine used between
+    its two snapshots."""
+
+    def __init__(self, opening: CpuSnapshot, closing: CpuSnapshot) -> None:
+        self._opening = opening
+        self._closing = closing
+
+    def overlap(self, start: float, end: float) -> float:
+        """Seconds the account was open between ``start`` and ``end`` (epoch seconds)."""
+        return max(min(end, self._closing.at) - max(start, self._opening.at), 0.0)
+
+    def others_share(self) -> float:
+        """Share of all cores' time it was open that went to other processes."""
+        wall = self._closing.at - self._opening.at
+        ours = sum(self._used().values())
+        others = self._closing.busy - self._opening.busy - ours
+        return max(others, 0.0) / (wall * (os.cpu_count() or 1))
+
+    def by_role(self, worker_pids: set[int]) -> dict[str, float]:
+        """CPU seconds it was open by role; ``worker_pids``: the q2 workers that ran
+        jobs. A job run is the CPU of a pool's slot threads; inline, a job runs in the
+        worker's own thread and counts as the workers' host."""
+        seconds = dict.fromkeys(CpuAccount.ROLES, 0.0)
+        roles = self._roles()
+        for pid, used in self._used().items():
+            role = roles.get(pid, "q2 cluster")
+            seconds["workers' host" if pid in worker_pids else role] += used
+        seconds["job runs"] = sum(
+            used - self._opening.slots.get(thread, 0.0)
+            for thread, used in self._closing.slots.items()
+        )
+        seconds["workers' host"] -= seconds["job runs"]
+        return seconds
+
+    def _used(self) -> dict[int, float]:
+        return {
+            pid: seconds - self._opening.ours.get(pid, 0.0)
+            for pid, seconds in self._closing.ours.items()
+        }
+
+    def _roles(self) -> dict[int, str]:
+        roles = {os.getpid(): "this process"}
+        for process in psutil.process_iter(["name"]):
+            if (role := SERVER_ROLES.get(process.info["name"])) is not None:
+                roles[process.pid] = role
+        return roles
 
 
 def _busy_seconds() -> float:
