@@ -14,6 +14,7 @@ from interp_exec import get_cpu_port
 from interp_exec.core.domain.jobs import JsonPayload
 from interp_exec.models import CpuJobRecord, DispatchLog, JobRecordStatus
 from interp_exec.routing.flag_policy import flag_name
+from interp_exec.task_queue.claim_sql import queued_picking
 from interp_exec.task_queue.drain import run_cpu_job
 from interp_exec.task_queue.job_claims import claim, claim_queued, finish_many
 from interp_exec.task_queue.queueing import queue_cpu_job
@@ -133,3 +134,20 @@ def test_a_store_writes_its_log_rows_even_when_another_attempt_owns_the_job() ->
     assert (record.status, record.attempts, record.value) == ("running", 2, None)
     # The dispatch happened: its row is kept, as the log line was written.
     assert list(DispatchLog.objects.values_list("dispatch_id", flat=True)) == [outcome.dispatch_id]
+
+
+def test_a_claim_reads_the_queue_in_its_index_order_instead_of_sorting_it() -> None:
+    """On PostgreSQL too a claim's cost must not grow with the backlog: with the
+    planner's statistics of a backlog, it walks the claim order's index to its limit."""
+    CpuJobRecord.objects.bulk_create(
+        CpuJobRecord(workload=READABILITY, size=30_000) for _ in range(5_000)
+    )
+    sql, params = queued_picking({READABILITY: [(0, None)]}, timezone.now(), 2)
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE interp_exec_cpujobrecord")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Scan using interp_exec_claim_order_idx" in plan, plan
+    assert "Sort" not in plan, plan

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from interp_exec.core.domain import JsonPayload, SamplePayload
 from interp_exec.models import CpuJobRecord, JobRecordStatus
+from interp_exec.task_queue.claim_sql import queued_picking
 from interp_exec.task_queue.job_claims import (
     claim,
     claim_queued,
@@ -112,6 +113,20 @@ def test_the_queue_is_taken_by_priority_then_age_within_the_size_ranges() -> Non
 
     assert [job.job.size for job in first] == [500]
     assert [job.job.size for job in rest] == [100, 5]
+
+
+def test_a_claim_reads_the_queue_in_its_index_order_instead_of_sorting_it() -> None:
+    """A claim's cost must not grow with the backlog: the database reads the claim
+    order's index and stops at the limit, with no sort of every queued job."""
+    CpuJobRecord.objects.bulk_create(CpuJobRecord(workload=ECHO, size=1) for _ in range(500))
+    sql, params = queued_picking({ECHO: [(0, None)], "tests.other": [(1, 10)]}, timezone.now(), 2)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+
+    assert any("USING INDEX interp_exec_claim_order_idx" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
 def test_the_queue_skips_jobs_not_yet_due_or_out_of_attempts() -> None:

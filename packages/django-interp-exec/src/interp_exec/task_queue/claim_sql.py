@@ -14,7 +14,9 @@ A claim picks, as ``job_claims`` documents:
 
 - from the queue (``queued_picking``): queued jobs of the given workloads and size
   ranges, due (``run_after`` past or unset), with attempts left, higher
-  ``task_priority`` first, then oldest first, at most ``limit``;
+  ``task_priority`` first, then oldest first, at most ``limit`` (the order of the
+  index ``interp_exec_claim_order_idx``: the database reads it and stops at the
+  limit, so a claim does not sort the whole backlog);
 - one named job (``record_picking``): the same, but running under an expired lease
   is claimable too (its worker died).
 """
