@@ -2,7 +2,7 @@
 first), then age.
 
 Without it each claim sorted every queued job to take the first few, so its cost
-grew with the backlog (10,000 queued: 7.3 ms a claim on SQLite, 6.7 on
+grew with the backlog (10,000 queued: the picking took 7.3 ms on SQLite, 6.7 on
 PostgreSQL; with it 0.09 and 0.30). On PostgreSQL the index is built
 ``CONCURRENTLY``, so a site with a large job table keeps queueing and storing
 while it migrates; the migration is therefore not atomic.
