@@ -17,18 +17,20 @@ CLAIM_ORDER = models.Index(
 
 def add_index(apps, schema_editor):
     model = apps.get_model("interp_exec", "CpuJobRecord")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, CLAIM_ORDER, concurrently=True)
-    else:
-        schema_editor.add_index(model, CLAIM_ORDER)
+    schema_editor.add_index(model, CLAIM_ORDER, **_concurrently(schema_editor))
 
 
 def remove_index(apps, schema_editor):
     model = apps.get_model("interp_exec", "CpuJobRecord")
+    schema_editor.remove_index(model, CLAIM_ORDER, **_concurrently(schema_editor))
+
+
+def _concurrently(schema_editor):
+    """PostgreSQL's schema editor builds and drops an index without locking out
+    writes when asked; the others take no such option."""
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, CLAIM_ORDER, concurrently=True)
-    else:
-        schema_editor.remove_index(model, CLAIM_ORDER)
+        return {"concurrently": True}
+    return {}
 
 
 class Migration(migrations.Migration):
