@@ -20,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from interp_exec import CpuJob, get_cpu_port
 from interp_exec.contrib.metrics import process_gauges
 from interp_exec.core.wiring import policy_for
+from interp_exec.telemetry import process_load
 from tests.ops.conftest import scrape, value
 
 pytestmark = pytest.mark.usefixtures("metrics_token")
@@ -105,19 +106,24 @@ def test_abandoned_interpreters_are_counted_until_they_end(client: Client) -> No
         time.sleep(0.1)
 
 
-def test_worker_memory_is_recorded_at_most_once_a_second(
+def test_worker_memory_is_a_reading_refreshed_every_memory_refresh_s(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(process_gauges, "_memory_read_at", float("-inf"))
+    monkeypatch.setattr(process_load, "_last_reading", None)
     process_gauges.record_worker_memory()
     first = value(scrape(client), "interp_exec_worker_memory_bytes", kind="rss", pid=PID)
     assert first > 10 * 2**20
     assert value(scrape(client), "interp_exec_worker_memory_bytes", kind="pss", pid=PID) > 0
+    reading = process_load.read_memory()
+    assert reading is not None
+    assert reading.rss == first
 
     big = b"x" * (64 * 2**20)  # every page written: RSS grows by 64 MiB
     process_gauges.record_worker_memory()
     assert value(scrape(client), "interp_exec_worker_memory_bytes", kind="rss", pid=PID) == first
-    monkeypatch.setattr(process_gauges, "_memory_read_at", float("-inf"))
+    assert process_load.read_memory() is reading  # the heartbeat's too, until it expires
+    expired = reading._replace(read_at=reading.read_at - process_load.MEMORY_REFRESH_S)
+    monkeypatch.setattr(process_load, "_last_reading", expired)
     process_gauges.record_worker_memory()
     grown = value(scrape(client), "interp_exec_worker_memory_bytes", kind="rss", pid=PID)
     assert grown >= first + 60 * 2**20

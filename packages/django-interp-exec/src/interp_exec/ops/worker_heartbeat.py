@@ -5,7 +5,8 @@ workers, so it cannot ask them. Each worker process writes what it is doing to
 the site's cache every ``HEARTBEAT_S`` from a daemon thread of its own, which
 beats while a long job runs and while the worker idles alike. The entry expires
 after ``MISSED_BEATS`` beats without news, so a worker that died leaves the page
-by itself. A beat costs one cache write and one memory read (~50 us).
+by itself. A beat costs one cache write; the memory it carries is the process's
+last reading (``process_load.read_memory``), at most ``MEMORY_REFRESH_S`` old.
 ``beat_thread`` beats, and looks for work lost with dead workers after each beat.
 """
 
@@ -52,11 +53,15 @@ class Heartbeat:
 def beat() -> None:
     """Write this process's heartbeat now."""
     memory = read_memory()
-    rss, pss = memory if memory is not None else (None, None)
     pools = tuple(
         PoolLoad(mode, size, busy) for mode, (size, busy) in sorted(POOL_LOAD.loads().items())
     )
-    heartbeat = Heartbeat(at=time.time(), pools=pools, rss_bytes=rss, pss_bytes=pss)
+    heartbeat = Heartbeat(
+        at=time.time(),
+        pools=pools,
+        rss_bytes=memory.rss if memory else None,
+        pss_bytes=memory.pss if memory else None,
+    )
     cache.set(_key(worker_name()), heartbeat, timeout=HEARTBEAT_S * MISSED_BEATS)
 
 

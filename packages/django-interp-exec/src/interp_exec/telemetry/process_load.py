@@ -7,11 +7,18 @@ The core reports pool load to the observers in
 (``interp_exec.contrib.metrics``) read it.
 
 Memory is read with psutil, which the ``metrics`` extra installs; without it
-``read_memory`` says None and the Workers page shows no memory.
+``read_memory`` says None and the Workers page shows no memory. Reading PSS walks
+the process's page tables: 1.2-3.7 ms of CPU in a process with a pool of two
+subinterpreters and 125-217 MiB resident (2026-12-07), taken from the cores its
+jobs run on. So one reading serves the heartbeat and the gauges alike for
+``MEMORY_REFRESH_S``: they asked 1.5 times a second between them, 0.02-0.06 ms a
+job at 100 jobs/s.
 """
 
 import importlib.util
 import threading
+import time
+from typing import NamedTuple
 
 
 class ProcessPoolLoad:
@@ -54,11 +61,30 @@ POOL_LOAD = ProcessPoolLoad()
 
 _HAS_PSUTIL = importlib.util.find_spec("psutil") is not None
 
+MEMORY_REFRESH_S = 10.0
 
-def read_memory() -> tuple[int, int | None] | None:
-    """This process's RSS and PSS in bytes (PSS, its fair share of the pages shared
-    with other processes, is Linux's alone: None elsewhere); None if unreadable or
-    psutil is not installed."""
+
+class MemoryReading(NamedTuple):
+    """This process's RSS and PSS in bytes (PSS, its fair share of the pages shared with
+    other processes, is Linux's alone: None elsewhere), read at ``read_at``
+    (``time.monotonic()``)."""
+
+    rss: int
+    pss: int | None
+    read_at: float
+
+
+_last_reading: MemoryReading | None = None
+
+
+def read_memory() -> MemoryReading | None:
+    """This process's memory as read less than ``MEMORY_REFRESH_S`` ago, read now if
+    not; None if unreadable or psutil is not installed. Two threads asking as the
+    reading expires may both read; each gets a whole reading."""
+    global _last_reading
+    last = _last_reading
+    if last is not None and time.monotonic() - last.read_at < MEMORY_REFRESH_S:
+        return last
     if not _HAS_PSUTIL:
         return None
     import psutil
@@ -67,4 +93,5 @@ def read_memory() -> tuple[int, int | None] | None:
         memory = psutil.Process().memory_full_info()
     except psutil.Error:
         return None
-    return memory.rss, getattr(memory, "pss", None)
+    _last_reading = MemoryReading(memory.rss, getattr(memory, "pss", None), time.monotonic())
+    return _last_reading

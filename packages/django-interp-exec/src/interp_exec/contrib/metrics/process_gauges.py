@@ -6,8 +6,8 @@ The core reports pool load and abandoned interpreters to the observers in
 
 A process's memory cannot be read at scrape time from the web process (the
 workers may be on other hosts), so each q2 worker records its own after a task
-or a drained batch, at most once per ``MEMORY_REFRESH_S``: reading PSS costs
-about 50 us, too much for every job of a drain.
+or a drained batch: its last reading, which is at most ``MEMORY_REFRESH_S`` old
+(``process_load.read_memory``; reading PSS costs milliseconds).
 
 ``definitions`` is imported on first use, not with this module: the app
 registers the observer as Django starts, and a metric made then would open its
@@ -15,14 +15,11 @@ file before a test run has pointed ``PROMETHEUS_MULTIPROC_DIR`` elsewhere.
 """
 
 import os
-import time
 
 from prometheus_client import Gauge
 
 from interp_exec.task_queue.sweep import SweepReport
 from interp_exec.telemetry.process_load import POOL_LOAD, read_memory
-
-MEMORY_REFRESH_S = 1.0
 
 
 class _GaugeObserver:
@@ -63,29 +60,27 @@ class _GaugeObserver:
 
 GAUGE_OBSERVER = _GaugeObserver()
 
-_memory_read_at = float("-inf")
+# When the reading last set to the gauges was read: the same reading is not written twice.
+_recorded_reading_at: float | None = None
 
 
 def record_worker_memory(**signal_kwargs: object) -> None:
-    """Set this process's RSS and PSS gauges, unless done less than a second ago.
+    """Set this process's RSS and PSS gauges from its last memory reading, if they do
+    not hold it yet.
 
     Takes a signal's keyword arguments so django-q2's ``post_execute`` and the
     queue's ``batch_stored`` can call it.
     """
-    global _memory_read_at
-    now = time.monotonic()
-    if now - _memory_read_at < MEMORY_REFRESH_S:
-        return
-    _memory_read_at = now
+    global _recorded_reading_at
     memory = read_memory()
-    if memory is None:
+    if memory is None or memory.read_at == _recorded_reading_at:
         return
+    _recorded_reading_at = memory.read_at
     from interp_exec.contrib.metrics import definitions as metrics
 
-    rss, pss = memory
-    metrics.WORKER_MEMORY.labels("rss").set(rss)
-    if pss is not None:
-        metrics.WORKER_MEMORY.labels("pss").set(pss)
+    metrics.WORKER_MEMORY.labels("rss").set(memory.rss)
+    if memory.pss is not None:
+        metrics.WORKER_MEMORY.labels("pss").set(memory.pss)
 
 
 def record_sweep(report: SweepReport, **signal_kwargs: object) -> None:
