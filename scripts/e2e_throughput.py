@@ -522,6 +522,10 @@ class CpuTally:
     def __init__(self, opening: CpuSnapshot, closing: CpuSnapshot) -> None:
         self._opening = opening
         self._closing = closing
+        # CPU seconds each of this run's processes used while the account was open.
+        self._used = {
+            pid: seconds - opening.ours.get(pid, 0.0) for pid, seconds in closing.ours.items()
+        }
 
     def overlap(self, start: float, end: float) -> float:
         """Seconds the account was open between ``start`` and ``end`` (epoch seconds)."""
@@ -530,7 +534,7 @@ class CpuTally:
     def others_share(self) -> float:
         """Share of all cores' time it was open that went to other processes."""
         wall = self._closing.at - self._opening.at
-        ours = sum(self._used().values())
+        ours = sum(self._used.values())
         others = self._closing.busy - self._opening.busy - ours
         return max(others, 0.0) / (wall * (os.cpu_count() or 1))
 
@@ -540,7 +544,7 @@ class CpuTally:
         worker's own thread and counts as the workers' host."""
         seconds = dict.fromkeys(CpuAccount.ROLES, 0.0)
         roles = self._roles()
-        for pid, used in self._used().items():
+        for pid, used in self._used.items():
             role = roles.get(pid, "q2 cluster")
             seconds["workers' host" if pid in worker_pids else role] += used
         seconds["job runs"] = sum(
@@ -549,12 +553,6 @@ class CpuTally:
         )
         seconds["workers' host"] -= seconds["job runs"]
         return seconds
-
-    def _used(self) -> dict[int, float]:
-        return {
-            pid: seconds - self._opening.ours.get(pid, 0.0)
-            for pid, seconds in self._closing.ours.items()
-        }
 
     def _roles(self) -> dict[int, str]:
         roles = {os.getpid(): "this process"}
