@@ -1,5 +1,6 @@
 """A worker's heartbeat carries its pools' load and its memory to the Workers page."""
 
+import os
 import time
 
 import pytest
@@ -34,12 +35,26 @@ def test_a_beat_carries_the_memory_reading_the_gauges_share(
 ) -> None:
     """Reading PSS costs milliseconds: a beat reuses a reading younger than
     ``MEMORY_REFRESH_S`` instead of reading again."""
-    recent = process_load.MemoryReading(rss=123 * 2**20, pss=45 * 2**20, read_at=time.monotonic())
+    recent = process_load.MemoryReading(123 * 2**20, 45 * 2**20, time.monotonic(), os.getpid())
     monkeypatch.setattr(process_load, "_last_reading", recent)
     beat()
 
     heartbeat = read_heartbeats([worker_name()])[worker_name()]
     assert (heartbeat.rss_bytes, heartbeat.pss_bytes) == (123 * 2**20, 45 * 2**20)
+
+
+def test_a_forked_worker_does_not_report_its_parents_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parents = process_load.MemoryReading(123 * 2**20, 45 * 2**20, time.monotonic(), os.getppid())
+    monkeypatch.setattr(process_load, "_last_reading", parents)
+    beat()
+
+    own = process_load.read_memory()  # the reading the beat took, still fresh
+    assert own is not None
+    assert own.pid == os.getpid()
+    heartbeat = read_heartbeats([worker_name()])[worker_name()]
+    assert heartbeat.rss_bytes == own.rss != parents.rss
 
 
 def test_a_worker_that_never_beat_is_not_listed() -> None:

@@ -16,6 +16,7 @@ job at 100 jobs/s.
 """
 
 import importlib.util
+import os
 import threading
 import time
 from typing import NamedTuple
@@ -65,13 +66,14 @@ MEMORY_REFRESH_S = 10.0
 
 
 class MemoryReading(NamedTuple):
-    """This process's RSS and PSS in bytes (PSS, its fair share of the pages shared with
-    other processes, is Linux's alone: None elsewhere), read at ``read_at``
+    """Process ``pid``'s RSS and PSS in bytes (PSS, its fair share of the pages shared
+    with other processes, is Linux's alone: None elsewhere), read at ``read_at``
     (``time.monotonic()``)."""
 
     rss: int
     pss: int | None
     read_at: float
+    pid: int
 
 
 _last_reading: MemoryReading | None = None
@@ -79,11 +81,16 @@ _last_reading: MemoryReading | None = None
 
 def read_memory() -> MemoryReading | None:
     """This process's memory as read less than ``MEMORY_REFRESH_S`` ago, read now if
-    not; None if unreadable or psutil is not installed. Two threads asking as the
-    reading expires may both read; each gets a whole reading."""
+    not; None if unreadable or psutil is not installed. A forked worker reads its own
+    (its parent's reading came with the fork). Two threads asking as the reading
+    expires may both read; each gets a whole reading."""
     global _last_reading
     last = _last_reading
-    if last is not None and time.monotonic() - last.read_at < MEMORY_REFRESH_S:
+    if (
+        last is not None
+        and last.pid == os.getpid()
+        and time.monotonic() - last.read_at < MEMORY_REFRESH_S
+    ):
         return last
     if not _HAS_PSUTIL:
         return None
@@ -93,5 +100,7 @@ def read_memory() -> MemoryReading | None:
         memory = psutil.Process().memory_full_info()
     except psutil.Error:
         return None
-    _last_reading = MemoryReading(memory.rss, getattr(memory, "pss", None), time.monotonic())
+    _last_reading = MemoryReading(
+        memory.rss, getattr(memory, "pss", None), time.monotonic(), os.getpid()
+    )
     return _last_reading
